@@ -1,0 +1,3 @@
+from leadpecker.cli import main
+
+main()

@@ -1,0 +1,75 @@
+"""``leadpecker accounts|keys|credits …``"""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from leadpecker.accounts import service
+from leadpecker.cli import run_with_db
+
+accounts_app = typer.Typer(help="Create and list accounts.", no_args_is_help=True)
+keys_app = typer.Typer(help="Create and revoke API keys.", no_args_is_help=True)
+credits_app = typer.Typer(help="Manage an account's credit balance.", no_args_is_help=True)
+out = Console()
+
+
+@accounts_app.command("create")
+def create(
+    name: str,
+    credits: str = typer.Option("0", help="Starting credits; decimals allowed (e.g. 7.5)."),
+    no_api_access: bool = typer.Option(False, help="Create it without the API add-on (403s)."),
+    as_json: bool = typer.Option(False, "--json", help="End with one JSON object."),
+) -> None:
+    """Create an account and its first API key (the key is shown once)."""
+    created = run_with_db(
+        lambda db: service.create_account(db, name, credits=credits, api_access=not no_api_access)
+    )
+    if as_json:
+        typer.echo(json.dumps({"id": created.id, "name": created.name, "api_key": created.api_key}))
+        return
+    out.print(f"account [bold]{created.name}[/bold] (id {created.id}) created")
+    out.print(f"API key (shown once): [bold green]{created.api_key}[/bold green]")
+
+
+@accounts_app.command("list")
+def list_accounts() -> None:
+    """List accounts with their credits and API access."""
+    accounts = run_with_db(service.list_accounts)
+    table = Table("id", "name", "credits", "api access", "created")
+    for account in accounts:
+        table.add_row(
+            str(account.id),
+            account.name,
+            str(service.millis_to_credits(account.credit_millis)),
+            "yes" if account.api_access else "no",
+            account.created_at.strftime("%Y-%m-%d %H:%M"),
+        )
+    out.print(table)
+
+
+@keys_app.command("create")
+def create_key(account: str = typer.Argument(..., help="Account id or name.")) -> None:
+    """Create another API key for an account."""
+    owner, raw_key = run_with_db(lambda db: service.create_key(db, account))
+    out.print(f"new API key for {owner.name} (shown once): [bold green]{raw_key}[/bold green]")
+
+
+@keys_app.command("revoke")
+def revoke_key(key_prefix: str = typer.Argument(..., help="The key's first characters.")) -> None:
+    """Revoke a key; requests with it get 401 from now on."""
+    prefix = run_with_db(lambda db: service.revoke_key(db, key_prefix))
+    out.print(f"revoked key {prefix}…")
+
+
+@credits_app.command("add")
+def add_credits(
+    account: str = typer.Argument(..., help="Account id or name."),
+    amount: str = typer.Argument(..., help="Credits to add; decimals allowed (e.g. 7.5)."),
+) -> None:
+    """Add credits to an account's balance."""
+    owner, balance = run_with_db(lambda db: service.add_credits(db, account, amount))
+    out.print(f"{owner.name}: balance is now {service.millis_to_credits(balance)} credits")

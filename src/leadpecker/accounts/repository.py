@@ -1,0 +1,135 @@
+"""SQL for accounts and their API keys. These rows are the tenants themselves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from leadpecker.models import Account, ApiKey
+
+
+@dataclass(frozen=True, slots=True)
+class AccountRow:
+    id: int
+    name: str
+    api_access: bool
+    credit_millis: int
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class KeyOwner:
+    """What authentication learns from a key: the account behind it."""
+
+    key_id: int
+    key_hash: str
+    account_id: int
+    account_name: str
+    api_access: bool
+
+
+_ACCOUNT_COLUMNS = (
+    Account.id,
+    Account.name,
+    Account.api_access,
+    Account.credit_millis,
+    Account.created_at,
+)
+
+
+class AccountRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def insert(self, name: str, credit_millis: int, api_access: bool, now: datetime) -> int:
+        result = await self.conn.execute(
+            insert(Account)
+            .values(name=name, credit_millis=credit_millis, api_access=api_access, created_at=now)
+            .returning(Account.id)
+        )
+        return result.scalar_one()
+
+    async def find(self, id_or_name: str) -> AccountRow | None:
+        condition = Account.name == id_or_name
+        if id_or_name.isdigit():
+            condition = or_(condition, Account.id == int(id_or_name))
+        rows = (await self.conn.execute(select(*_ACCOUNT_COLUMNS).where(condition))).all()
+        # A name that is all digits could also be another account's id: the id wins.
+        rows.sort(key=lambda row: str(row.id) != id_or_name)
+        return AccountRow(*rows[0]) if rows else None
+
+    async def get(self, account_id: int) -> AccountRow | None:
+        row = (
+            await self.conn.execute(select(*_ACCOUNT_COLUMNS).where(Account.id == account_id))
+        ).first()
+        return AccountRow(*row) if row else None
+
+    async def list(self) -> list[AccountRow]:
+        rows = await self.conn.execute(select(*_ACCOUNT_COLUMNS).order_by(Account.id))
+        return [AccountRow(*row) for row in rows]
+
+    async def name_taken(self, name: str) -> bool:
+        query = select(func.count()).select_from(Account).where(Account.name == name)
+        return (await self.conn.execute(query)).scalar_one() > 0
+
+    async def add_credits(self, account_id: int, millis: int) -> int:
+        result = await self.conn.execute(
+            update(Account)
+            .where(Account.id == account_id)
+            .values(credit_millis=Account.credit_millis + millis)
+            .returning(Account.credit_millis)
+        )
+        return result.scalar_one()
+
+
+class ApiKeyRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def insert(self, account_id: int, prefix: str, key_hash: str, now: datetime) -> int:
+        result = await self.conn.execute(
+            insert(ApiKey)
+            .values(account_id=account_id, prefix=prefix, key_hash=key_hash, created_at=now)
+            .returning(ApiKey.id)
+        )
+        return result.scalar_one()
+
+    async def owner_of(self, key_hash: str) -> KeyOwner | None:
+        row = (
+            await self.conn.execute(
+                select(ApiKey.id, ApiKey.key_hash, Account.id, Account.name, Account.api_access)
+                .join(Account, Account.id == ApiKey.account_id)
+                .where(ApiKey.key_hash == key_hash, ApiKey.revoked_at.is_(None))
+            )
+        ).first()
+        return KeyOwner(*row) if row else None
+
+    async def revoke_by_prefix(self, prefix: str, now: datetime) -> list[str]:
+        """Revoke the live keys starting with ``prefix``; returns their stored prefixes."""
+        result = await self.conn.execute(
+            update(ApiKey)
+            .where(ApiKey.prefix.startswith(prefix, autoescape=True), ApiKey.revoked_at.is_(None))
+            .values(revoked_at=now)
+            .returning(ApiKey.prefix)
+        )
+        return list(result.scalars())
+
+    async def revoke_by_hash(self, key_hash: str, now: datetime) -> list[str]:
+        result = await self.conn.execute(
+            update(ApiKey)
+            .where(ApiKey.key_hash == key_hash, ApiKey.revoked_at.is_(None))
+            .values(revoked_at=now)
+            .returning(ApiKey.prefix)
+        )
+        return list(result.scalars())
+
+    async def live_prefixes_like(self, prefix: str) -> list[str]:
+        result = await self.conn.execute(
+            select(ApiKey.prefix).where(
+                ApiKey.prefix.startswith(prefix, autoescape=True), ApiKey.revoked_at.is_(None)
+            )
+        )
+        return list(result.scalars())

@@ -1,0 +1,106 @@
+"""The ASGI application: routers, error envelopes, middleware and lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from leadpecker import __version__
+from leadpecker.http.bodies import PayloadTooLarge, RequestBodyMiddleware
+from leadpecker.http.envelopes import (
+    error_response,
+    internal_error_response,
+    is_v1,
+    method_not_allowed_response,
+    not_found_response,
+)
+from leadpecker.http.ratelimit import RateLimitMiddleware, build_rate_limiter
+from leadpecker.http.validation import to_bad_request
+from leadpecker.kit.db import Database
+from leadpecker.kit.errors import BadRequest, LeadpeckerError
+from leadpecker.kit.json import JsonResponse
+from leadpecker.prospects.endpoints import router as prospects_router
+from leadpecker.settings import Settings, get_settings
+
+log = logging.getLogger("leadpecker")
+
+DESCRIPTION = """
+A self-hosted, wire-compatible stand-in for the Woodpecker.co prospect API.
+
+Authenticate with `x-api-key: <key>` (legacy HTTP Basic forms are accepted too). Errors come in
+the envelope of the API version: v1 `{"status": {"status": "ERROR", "code", "msg"}}`, v2
+`{"title", "status", "details", "timestamp", "extra"}`.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.db = Database(settings)
+        try:
+            yield
+        finally:
+            await app.state.db.dispose()
+            if limiter is not None:
+                await limiter.close()
+
+    app = FastAPI(
+        title="leadpecker",
+        version=__version__,
+        description=DESCRIPTION,
+        default_response_class=JsonResponse,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.include_router(prospects_router)
+
+    @app.get("/health", tags=["service"], summary="Liveness and database check")
+    async def health(request: Request) -> dict[str, str]:
+        async with request.app.state.db.read() as conn:
+            await conn.exec_driver_sql("SELECT 1")
+        return {"status": "ok"}
+
+    _install_error_handlers(app)
+    limiter = build_rate_limiter(settings)
+    if limiter is not None:
+        app.add_middleware(RateLimitMiddleware, limiter=limiter)
+    app.add_middleware(RequestBodyMiddleware, max_body_bytes=settings.max_body_bytes)
+    return app
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(LeadpeckerError)
+    async def domain_error(request: Request, exc: LeadpeckerError) -> Response:
+        return error_response(request.url.path, exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        path = request.url.path
+        return error_response(path, to_bad_request(exc, v1=is_v1(path)))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        path = request.url.path
+        if exc.status_code == 404:
+            return not_found_response(path)
+        if exc.status_code == 405:
+            return method_not_allowed_response(path, request.method)
+        if exc.status_code == 413:
+            return error_response(path, PayloadTooLarge(str(exc.detail)))
+        if exc.status_code == 400:
+            # FastAPI's only 400 of its own: a body it could not decode (e.g. not UTF-8).
+            return error_response(path, BadRequest(f"body: {exc.detail} (not UTF-8 JSON)"))
+        return error_response(path, LeadpeckerError(str(exc.detail), status_code=exc.status_code))
+
+    @app.exception_handler(Exception)
+    async def unexpected_error(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return internal_error_response(request.url.path)

@@ -1,0 +1,59 @@
+"""Error bodies of both envelopes, for the OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class V1ErrorStatus(BaseModel):
+    status: str = Field(examples=["ERROR"])
+    code: str = Field(examples=["E_WRONG_PARAM"])
+    msg: str = Field(examples=["Unknown param:madeUpParam"])
+
+
+class V1Error(BaseModel):
+    """The v1 error envelope."""
+
+    status: V1ErrorStatus
+
+
+class V2Error(BaseModel):
+    """The v2 error envelope."""
+
+    title: str = Field(examples=["Bad Request"])
+    status: int = Field(examples=[400])
+    details: str = Field(examples=["prospects[0].email: field required"])
+    timestamp: str = Field(examples=["2025-03-05 17:57:00"], description="YYYY-MM-DD HH:MM:SS UTC")
+    extra: Any = None
+
+
+def _errors(model: type[BaseModel], codes: dict[int, str]) -> dict[int | str, dict[str, Any]]:
+    return {code: {"model": model, "description": text} for code, text in codes.items()}
+
+
+V1_ERRORS = _errors(
+    V1Error,
+    {
+        400: "Wrong or unknown parameter (E_WRONG_PARAM, E_REQUIRED_ELEMENT, …)",
+        401: "Missing, unknown or revoked API key (E_SESSION)",
+        403: "The account has no API add-on (E_NO_PERMISSION)",
+        404: "Unknown URL (E_URL_NOT_FOUND) or record (E_RECORD_NOT_FOUND)",
+        409: "Rate limit: too many requests in one time (E_TOO_MANY_REQUESTS)",
+        413: "Request body over the size limit",
+        500: "Unknown error (E_UNNOWN)",
+    },
+)
+V2_ERRORS = _errors(
+    V2Error,
+    {
+        400: "Malformed request; details names the field",
+        401: "Missing, unknown or revoked API key",
+        403: "The account has no API add-on",
+        404: "Unknown resource",
+        413: "Request body over the size limit",
+        429: "Rate limit: too many requests for this key",
+        500: "Unexpected error",
+    },
+)

@@ -1,0 +1,217 @@
+"""The schema, one place for every table. Every table carries the account it belongs to.
+
+Migrations under ``migrations/versions`` create exactly this; a test compares the two.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from leadpecker.kit.types import BigId, Json, UtcDateTime
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+SNIPPET_COUNT = 15
+PROSPECT_STATUSES = ("ACTIVE", "BOUNCED", "REPLIED", "BLACKLIST", "INVALID")
+CAMPAIGN_STATUSES = ("RUNNING", "DRAFT", "STOPPED", "PAUSED", "EDITED", "COMPLETED")
+CAMPAIGN_PROSPECT_STATUSES = (
+    "ACTIVE",
+    "BOUNCED",
+    "TO-CHECK",
+    "TO-REVIEW",
+    "REPLIED",
+    "AUTOREPLIED",
+    "BLACKLIST",
+    "PAUSED",
+    "INVALID",
+)
+INTEREST_LEVELS = ("INTERESTED", "MAYBE_LATER", "NOT_INTERESTED", "NOT_MARKED")
+ACTIVITY_KINDS = ("SENT", "OPENED", "CLICKED", "REPLIED", "BOUNCED")
+
+# Text fields of a prospect that a user may set; stored NOT NULL with '' meaning "empty".
+PROSPECT_TEXT_FIELDS = (
+    "first_name",
+    "last_name",
+    "company",
+    "industry",
+    "website",
+    "linkedin_url",
+    "tags",
+    "title",
+    "phone",
+    "address",
+    "city",
+    "state",
+    "country",
+    *(f"snippet{n}" for n in range(1, SNIPPET_COUNT + 1)),
+)
+
+
+def _in(values: tuple[str, ...]) -> str:
+    return ", ".join(f"'{v}'" for v in values)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    api_access: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    # Credits in thousandths: exact integers, never floats. 1.5 credits == 1500.
+    credit_millis: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (CheckConstraint("credit_millis >= 0", name="credits_not_negative"),)
+
+
+class ApiKey(Base):
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    # The first characters of the key, kept in clear so an operator can name a key to revoke.
+    prefix: Mapped[str] = mapped_column(String(16), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class Prospect(Base):
+    __tablename__ = "prospects"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    # Stored trimmed and lower-cased: the identity of a prospect within its account.
+    email: Mapped[str] = mapped_column(String(320))
+    first_name: Mapped[str] = mapped_column(Text, server_default="")
+    last_name: Mapped[str] = mapped_column(Text, server_default="")
+    company: Mapped[str] = mapped_column(Text, server_default="")
+    organization_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    industry: Mapped[str] = mapped_column(Text, server_default="")
+    website: Mapped[str] = mapped_column(Text, server_default="")
+    linkedin_url: Mapped[str] = mapped_column(Text, server_default="")
+    tags: Mapped[str] = mapped_column(Text, server_default="")
+    title: Mapped[str] = mapped_column(Text, server_default="")
+    phone: Mapped[str] = mapped_column(Text, server_default="")
+    address: Mapped[str] = mapped_column(Text, server_default="")
+    city: Mapped[str] = mapped_column(Text, server_default="")
+    state: Mapped[str] = mapped_column(Text, server_default="")
+    country: Mapped[str] = mapped_column(Text, server_default="")
+    snippet1: Mapped[str] = mapped_column(Text, server_default="")
+    snippet2: Mapped[str] = mapped_column(Text, server_default="")
+    snippet3: Mapped[str] = mapped_column(Text, server_default="")
+    snippet4: Mapped[str] = mapped_column(Text, server_default="")
+    snippet5: Mapped[str] = mapped_column(Text, server_default="")
+    snippet6: Mapped[str] = mapped_column(Text, server_default="")
+    snippet7: Mapped[str] = mapped_column(Text, server_default="")
+    snippet8: Mapped[str] = mapped_column(Text, server_default="")
+    snippet9: Mapped[str] = mapped_column(Text, server_default="")
+    snippet10: Mapped[str] = mapped_column(Text, server_default="")
+    snippet11: Mapped[str] = mapped_column(Text, server_default="")
+    snippet12: Mapped[str] = mapped_column(Text, server_default="")
+    snippet13: Mapped[str] = mapped_column(Text, server_default="")
+    snippet14: Mapped[str] = mapped_column(Text, server_default="")
+    snippet15: Mapped[str] = mapped_column(Text, server_default="")
+    snippet_labels: Mapped[dict[str, Any] | None] = mapped_column(Json, nullable=True)
+    status: Mapped[str] = mapped_column(String(16), server_default="ACTIVE")
+    encrypted: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    last_contacted: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    last_replied: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    # Rolled up from email_activity by the loaders, so activity filters and sorts need no join.
+    last_opened: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    last_clicked: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    sent_mails: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    created: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        UniqueConstraint("account_id", "email"),
+        CheckConstraint(f"status IN ({_in(PROSPECT_STATUSES)})", name="status"),
+        Index("ix_prospects_account_id_id", "account_id", "id"),
+    )
+
+
+class Campaign(Base):
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), server_default="DRAFT")
+    created: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (CheckConstraint(f"status IN ({_in(CAMPAIGN_STATUSES)})", name="status"),)
+
+
+class CampaignProspect(Base):
+    """A prospect's enrolment in a campaign, with its status and interest level there."""
+
+    __tablename__ = "campaign_prospects"
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
+    prospect_id: Mapped[int] = mapped_column(
+        ForeignKey("prospects.id", ondelete="CASCADE"), primary_key=True
+    )
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16), server_default="ACTIVE")
+    interested: Mapped[str] = mapped_column(String(16), server_default="NOT_MARKED")
+    created: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_in(CAMPAIGN_PROSPECT_STATUSES)})", name="status"),
+        CheckConstraint(f"interested IN ({_in(INTEREST_LEVELS)})", name="interested"),
+        Index("ix_campaign_prospects_account_id_prospect_id", "account_id", "prospect_id"),
+    )
+
+
+class EmailActivity(Base):
+    """One event of a prospect's mail history: sent, opened, clicked (with URL), replied, bounced."""
+
+    __tablename__ = "email_activity"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    prospect_id: Mapped[int] = mapped_column(ForeignKey("prospects.id", ondelete="CASCADE"))
+    campaign_id: Mapped[int | None] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="SET NULL"), nullable=True
+    )
+    kind: Mapped[str] = mapped_column(String(8))
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    url: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    __table_args__ = (
+        CheckConstraint(f"kind IN ({_in(ACTIVITY_KINDS)})", name="kind"),
+        Index("ix_email_activity_account_id_prospect_id", "account_id", "prospect_id"),
+    )

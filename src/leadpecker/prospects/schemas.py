@@ -1,0 +1,118 @@
+"""Request and response shapes of the prospect endpoints (v1 wire names)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+from leadpecker.models import PROSPECT_STATUSES
+
+ProspectStatus = Literal["ACTIVE", "BOUNCED", "REPLIED", "BLACKLIST", "INVALID"]
+assert set(ProspectStatus.__args__) == set(PROSPECT_STATUSES)  # type: ignore[attr-defined]
+
+Text = Annotated[str, StringConstraints(max_length=10_000)]
+
+
+def _legacy_flag(value: Any) -> Any:
+    """v1 flags arrive as JSON booleans, "true"/"false" in any case, or 1/0 (SPEC §8)."""
+    if isinstance(value, str) and value.strip().lower() in ("true", "false", "1", "0"):
+        return value.strip().lower() in ("true", "1")
+    if isinstance(value, int) and not isinstance(value, bool) and value in (0, 1):
+        return bool(value)
+    return value
+
+
+LegacyFlag = Annotated[bool, BeforeValidator(_legacy_flag)]
+
+
+class ProspectIn(BaseModel):
+    """One prospect as add_prospects_list takes it. Legacy ``snipet1..4`` map to snippet1..4."""
+
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, strict=False)
+
+    email: Annotated[str, StringConstraints(max_length=320)]
+    status: ProspectStatus | None = None
+    first_name: Text | None = None
+    last_name: Text | None = None
+    company: Text | None = None
+    organization_id: int | None = None
+    industry: Text | None = None
+    website: Text | None = None
+    linkedin_url: Text | None = None
+    tags: Text | None = None
+    title: Text | None = None
+    phone: Text | None = None
+    address: Text | None = None
+    city: Text | None = None
+    state: Text | None = None
+    country: Text | None = None
+    snippet1: Text | None = None
+    snippet2: Text | None = None
+    snippet3: Text | None = None
+    snippet4: Text | None = None
+    snippet5: Text | None = None
+    snippet6: Text | None = None
+    snippet7: Text | None = None
+    snippet8: Text | None = None
+    snippet9: Text | None = None
+    snippet10: Text | None = None
+    snippet11: Text | None = None
+    snippet12: Text | None = None
+    snippet13: Text | None = None
+    snippet14: Text | None = None
+    snippet15: Text | None = None
+    snipet1: Text | None = None
+    snipet2: Text | None = None
+    snipet3: Text | None = None
+    snipet4: Text | None = None
+    snippet_labels: dict[str, Text] | None = None
+
+    def sent_fields(self) -> dict[str, Any]:
+        """The fields the client actually sent, in domain names (``snipetN`` → ``snippetN``)."""
+        sent = self.model_dump(exclude_unset=True)
+        for n in range(1, 5):
+            legacy = sent.pop(f"snipet{n}", None)
+            if legacy is not None and sent.get(f"snippet{n}") is None:
+                sent[f"snippet{n}"] = legacy
+        # null means "leave empty" for text fields; the stored empty value is ''.
+        return {
+            key: ("" if value is None and key not in _NULLABLE else value)
+            for key, value in sent.items()
+        }
+
+
+_NULLABLE = {"organization_id", "snippet_labels", "status"}
+
+
+class AddProspectsListIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    update: LegacyFlag = False
+    file_name: Text | None = None
+    prospects: list[ProspectIn] = Field(min_length=1)
+
+
+class ProspectOutcome(BaseModel):
+    """One entry of the per-prospect answer of the loading endpoints."""
+
+    email: str | None = None
+    id: int | None = None
+    status: Literal["OK", "UPDATED", "DUPLICATE", "ERROR"]
+    code: str | None = Field(default=None, description="With ERROR: E_EMAIL, E_RECORD_NOT_FOUND…")
+    msg: str | None = None
+
+
+class ProspectsOutcome(BaseModel):
+    prospects: list[ProspectOutcome]
+
+
+class DeletedOutcome(BaseModel):
+    id: int
+    status: Literal["OK", "ERROR"]
+    code: str | None = None
+    msg: str | None = None
+
+
+class DeleteProspectsOut(BaseModel):
+    prospects: list[DeletedOutcome]

@@ -1,0 +1,146 @@
+"""Adding, updating and deleting an account's prospects (SPEC §8)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from leadpecker.kit.db import Database
+from leadpecker.kit.types import utcnow
+from leadpecker.models import PROSPECT_TEXT_FIELDS
+from leadpecker.prospects.repository import ProspectRepository
+from leadpecker.prospects.schemas import ProspectIn
+
+# Deliberately loose: one @, something on each side, no spaces; mail servers are the judge.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def is_valid_email(email: str) -> bool:
+    return bool(_EMAIL.match(email))
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    email: str
+    status: str  # OK | UPDATED | DUPLICATE | ERROR
+    id: int | None = None
+    code: str | None = None
+    msg: str | None = None
+
+
+def _new_row(fields: dict[str, Any], now: Any) -> dict[str, Any]:
+    """A full row for a new prospect: every column present, so chunks share one statement."""
+    row: dict[str, Any] = dict.fromkeys(PROSPECT_TEXT_FIELDS, "")
+    row.update(organization_id=None, snippet_labels=None, status="ACTIVE")
+    row.update({key: value for key, value in fields.items() if value is not None or key in row})
+    if row["status"] is None:
+        row["status"] = "ACTIVE"
+    row.update(created=now, updated=now, encrypted=False)
+    return row
+
+
+async def add_prospects(
+    conn: AsyncConnection,
+    account_id: int,
+    prospects: list[ProspectIn],
+    *,
+    update: bool,
+    report: bool = True,
+) -> list[Outcome]:
+    """Add prospects to an account's database in the caller's write transaction.
+
+    Existing emails are reported DUPLICATE, or with ``update`` get exactly the keys sent. An
+    email seen twice in one call counts once: the later entries are its duplicates. With
+    ``report=False`` (bulk import) ids of new rows are not read back.
+    """
+    repo = ProspectRepository(conn, account_id)
+    now = utcnow()
+    entries: list[tuple[str, dict[str, Any]] | Outcome] = []
+    for prospect in prospects:
+        email = normalise_email(prospect.email)
+        if not is_valid_email(email):
+            entries.append(
+                Outcome(prospect.email, "ERROR", code="E_EMAIL", msg="Invalid email address")
+            )
+            continue
+        fields = prospect.sent_fields()
+        fields["email"] = email
+        if fields.get("status") is None:
+            fields.pop("status", None)
+        entries.append((email, fields))
+
+    wanted = [entry for entry in entries if not isinstance(entry, Outcome)]
+    existing = await repo.ids_by_email([email for email, _ in wanted])
+    first_seen: dict[str, dict[str, Any]] = {}
+    for email, fields in wanted:
+        if email not in existing and email not in first_seen:
+            first_seen[email] = fields
+    inserted = await repo.insert_new(
+        [_new_row(fields, now) for fields in first_seen.values()], returning=report
+    )
+    if update:
+        changes = [
+            (existing[email], {**fields, "updated": now})
+            for email, fields in wanted
+            if email in existing
+        ]
+        await repo.update_fields(changes)
+    if not report:
+        return []
+
+    outcomes: list[Outcome] = []
+    created: set[str] = set()
+    for entry in entries:
+        if isinstance(entry, Outcome):
+            outcomes.append(entry)
+            continue
+        email, _ = entry
+        if email in inserted and email not in created:
+            created.add(email)
+            outcomes.append(Outcome(email, "OK", id=inserted[email]))
+        elif email in existing:
+            outcomes.append(
+                Outcome(email, "UPDATED" if update else "DUPLICATE", id=existing[email])
+            )
+        else:
+            # Inserted earlier in this call, or concurrently by another request.
+            outcomes.append(Outcome(email, "DUPLICATE", id=inserted.get(email)))
+    return outcomes
+
+
+async def add_prospects_list(
+    db: Database, account_id: int, prospects: list[ProspectIn], *, update: bool
+) -> list[Outcome]:
+    async with db.write() as conn:
+        return await add_prospects(conn, account_id, prospects, update=update)
+
+
+@dataclass(frozen=True, slots=True)
+class Deleted:
+    id: int
+    found: bool
+
+
+async def delete_prospects(
+    db: Database, account_id: int, ids: list[int], campaign_ids: list[int] | None
+) -> list[Deleted]:
+    """Delete prospects from the database, or with ``campaign_ids`` only from those campaigns.
+    Another account's id answers exactly like an unknown one."""
+    unique_ids = list(dict.fromkeys(ids))
+    async with db.write() as conn:
+        repo = ProspectRepository(conn, account_id)
+        if campaign_ids:
+            found = await repo.enrolled_ids(unique_ids, campaign_ids)
+            await repo.unenrol(list(found), campaign_ids)
+            await repo.touch(list(found), utcnow())
+        else:
+            found = await repo.existing_ids(unique_ids)
+            await repo.delete_ids(list(found))
+    return [Deleted(prospect_id, prospect_id in found) for prospect_id in unique_ids]

@@ -1,0 +1,41 @@
+"""The one settings object. Nothing else in leadpecker reads the environment."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LEADPECKER_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///leadpecker.db",
+        description="sqlite:///path or postgresql://user@host/db; the async driver is chosen for you.",
+    )
+    redis_url: str | None = Field(
+        default=None,
+        description="When set, the per-key rate limit is shared through Redis by every API process.",
+    )
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    rate_limit_enabled: bool = True
+    rate_limit_concurrency: int = Field(
+        default=1, ge=1, description="Requests processed at once per key."
+    )
+    rate_limit_queue: int = Field(default=6, ge=0, description="Requests that may wait per key.")
+    rate_limit_wait_seconds: float = Field(default=15.0, gt=0, description="How long one may wait.")
+
+    max_body_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)
+    max_prospects_per_add: int = 20_000
+
+    db_pool_size: int = 10
+    sqlite_busy_timeout_ms: int = 30_000
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
