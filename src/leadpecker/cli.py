@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -40,8 +40,12 @@ def run_with_db(work: Callable[[Database], Awaitable[T]]) -> T:
     try:
         return asyncio.run(main())
     except UsageError as error:
-        console.print(f"[red]error:[/red] {error}")
-        raise typer.Exit(1) from None
+        fail(error)
+
+
+def fail(error: UsageError) -> NoReturn:
+    console.print(f"[red]error:[/red] {error}")
+    raise typer.Exit(1)
 
 
 def _register() -> None:
@@ -61,4 +65,8 @@ _register()
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except UsageError as error:  # raised outside run_with_db, e.g. while opening a file
+        console.print(f"[red]error:[/red] {error}")
+        raise SystemExit(1) from None

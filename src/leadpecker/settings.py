@@ -23,9 +23,7 @@ class Settings(BaseSettings):
     port: int = 8000
 
     rate_limit_enabled: bool = True
-    rate_limit_concurrency: int = Field(
-        default=1, ge=1, description="Requests processed at once per key."
-    )
+    rate_limit_concurrency: int = Field(default=1, ge=1, description="Requests processed at once per key.")
     rate_limit_queue: int = Field(default=6, ge=0, description="Requests that may wait per key.")
     rate_limit_wait_seconds: float = Field(default=15.0, gt=0, description="How long one may wait.")
 

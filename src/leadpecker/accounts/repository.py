@@ -62,9 +62,7 @@ class AccountRepository:
         return AccountRow(*rows[0]) if rows else None
 
     async def get(self, account_id: int) -> AccountRow | None:
-        row = (
-            await self.conn.execute(select(*_ACCOUNT_COLUMNS).where(Account.id == account_id))
-        ).first()
+        row = (await self.conn.execute(select(*_ACCOUNT_COLUMNS).where(Account.id == account_id))).first()
         return AccountRow(*row) if row else None
 
     async def list(self) -> list[AccountRow]:

@@ -28,9 +28,7 @@ class RequestBodyMiddleware:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
-        too_large = PayloadTooLarge(
-            f"body: request body exceeds the limit of {self.max_body_bytes} bytes"
-        )
+        too_large = PayloadTooLarge(f"body: request body exceeds the limit of {self.max_body_bytes} bytes")
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_body_bytes:
             await error_response(scope["path"], too_large)(scope, receive, send)

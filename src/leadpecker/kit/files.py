@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
+import multiprocessing
 import os
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import orjson
+from pydantic import ValidationError
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 
 from leadpecker.kit.errors import UsageError
+
+T = TypeVar("T")
 
 
 def file_format(path: Path) -> str:
@@ -24,9 +29,7 @@ def file_format(path: Path) -> str:
     raise UsageError(f"{path}: use a .csv or .jsonl file")
 
 
-def read_records(
-    path: Path, progress: Progress | None = None
-) -> Iterator[tuple[int, dict[str, Any]]]:
+def read_records(path: Path, progress: Progress | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield (line number, record) pairs. CSV cells that are empty are left out of the record,
     so an empty cell means "not given"."""
     if not path.is_file():
@@ -83,3 +86,62 @@ def progress_bar() -> Progress:
         TimeRemainingColumn(),
         transient=False,
     )
+
+
+class ParsedBatches(Generic[T]):
+    """Reads and parses a data file in a child process while the caller writes to the database.
+
+    Parsing is pure Python and holds the GIL, so a thread cannot overlap it with the caller's
+    work; a forked process can, on the second core. Start it (``with``) before the database is
+    opened, so the fork copies no live connections or threads.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        batch_size: int,
+        parse: Callable[[list[tuple[int, dict[str, Any]]]], T],
+    ) -> None:
+        if not path.is_file():
+            raise UsageError(f"{path}: no such file")
+        file_format(path)
+        self.path, self.batch_size, self.parse = path, batch_size, parse
+        context = multiprocessing.get_context("fork")
+        self._queue: multiprocessing.Queue[Any] = context.Queue(maxsize=4)
+        self._process = context.Process(target=self._produce, daemon=True)
+
+    def __enter__(self) -> ParsedBatches[T]:
+        self._process.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join()
+
+    def _produce(self) -> None:
+        try:
+            with progress_bar() as progress:
+                for chunk in batches(read_records(self.path, progress), self.batch_size):
+                    self._queue.put(("batch", self.parse(chunk)))
+            self._queue.put(("done", None))
+        except UsageError as error:
+            self._queue.put(("error", str(error)))
+        except BaseException as error:
+            self._queue.put(("error", f"{type(error).__name__}: {error}"))
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        while True:
+            kind, payload = await asyncio.to_thread(self._queue.get)
+            if kind == "done":
+                return
+            if kind == "error":
+                raise UsageError(payload)
+            yield payload
+
+
+def describe(error: ValidationError) -> str:
+    """One line for a rejected row: the field and what is wrong with it."""
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "row"
+    return f"{where}: {first['msg']}"

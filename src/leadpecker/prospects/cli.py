@@ -4,57 +4,76 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import typer
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 from rich.console import Console
 
 from leadpecker.accounts.service import find_account
 from leadpecker.cli import run_with_db
 from leadpecker.kit.db import Database
-from leadpecker.kit.files import batches, progress_bar, read_records
+from leadpecker.kit.files import ParsedBatches, describe
+from leadpecker.kit.types import utcnow
 from leadpecker.prospects.schemas import ProspectIn
-from leadpecker.prospects.service import add_prospects
+from leadpecker.prospects.service import add_prospects, import_new, import_rows
 
 prospects_app = typer.Typer(help="Load prospects from files.", no_args_is_help=True)
 out = Console()
 BATCH = 5_000
+PROSPECT_LIST = TypeAdapter(list[ProspectIn])
+
+
+def validate_prospects(
+    path: Path, batch: list[tuple[int, dict[str, Any]]]
+) -> tuple[list[ProspectIn], list[str]]:
+    """Validate a batch of file rows; bad rows are left out and described by line."""
+    try:
+        return PROSPECT_LIST.validate_python([record for _, record in batch]), []
+    except ValidationError:
+        pass  # some row is bad: validate one by one to keep the others and name it
+    valid: list[ProspectIn] = []
+    problems: list[str] = []
+    for line_no, record in batch:
+        try:
+            valid.append(ProspectIn.model_validate(record))
+        except ValidationError as error:
+            problems.append(f"{path}:{line_no}: {describe(error)}")
+    return valid, problems
 
 
 @prospects_app.command("import")
 def import_prospects(
-    file: Path = typer.Argument(
-        ..., help="CSV with a header row, or JSONL; add_prospects_list fields."
-    ),
+    file: Path = typer.Argument(..., help="CSV with a header row, or JSONL; add_prospects_list fields."),
     account: str = typer.Option(..., "--account", "-a", help="Account id or name."),
     update: bool = typer.Option(False, help="Update prospects that already exist (sent fields)."),
 ) -> None:
     """Import prospects. Rows whose email already exists are skipped unless --update."""
-
-    async def work(db: Database) -> tuple[int, list[str]]:
-        owner = await find_account(db, account)
-        rows, problems = 0, []
-        with progress_bar() as progress:
-            for batch in batches(read_records(file, progress), BATCH):
-                valid: list[ProspectIn] = []
-                for line_no, record in batch:
-                    try:
-                        valid.append(ProspectIn.model_validate(record))
-                    except ValidationError as error:
-                        first = error.errors()[0]
-                        where = ".".join(str(part) for part in first["loc"]) or "row"
-                        problems.append(f"{file}:{line_no}: {where}: {first['msg']}")
-                async with db.write() as conn:
-                    await add_prospects(conn, owner.id, valid, update=update, report=False)
-                rows += len(valid)
-        return rows, problems
-
     started = time.perf_counter()
-    rows, problems = run_with_db(work)
+    loaded, problems = 0, []
+
+    def parse(batch: list[tuple[int, dict[str, Any]]]) -> tuple[list[Any], list[str]]:
+        # Runs in the parsing process: without --update it builds finished database rows.
+        valid, bad = validate_prospects(file, batch)
+        return (valid if update else import_rows(valid, utcnow())), bad
+
+    async def work(db: Database, parsed: ParsedBatches[tuple[list[Any], list[str]]]) -> None:
+        nonlocal loaded
+        owner = await find_account(db, account)
+        async for items, bad in parsed:
+            async with db.write() as conn:
+                if update:
+                    await add_prospects(conn, owner.id, items, update=True)
+                else:
+                    await import_new(conn, owner.id, items)
+            loaded += len(items)
+            problems.extend(bad)
+
+    with ParsedBatches(file, BATCH, parse) as parsed:
+        run_with_db(lambda db: work(db, parsed))
     elapsed = time.perf_counter() - started
     for problem in problems[:20]:
         out.print(f"[yellow]skipped[/yellow] {problem}")
     if len(problems) > 20:
         out.print(f"[yellow]… and {len(problems) - 20} more skipped rows[/yellow]")
-    rate = rows / elapsed if elapsed else 0
-    out.print(f"read {rows} prospects in {elapsed:.1f} s ({rate:,.0f} rows/s)")
+    out.print(f"read {loaded} prospects in {elapsed:.1f} s ({loaded / elapsed:,.0f} rows/s)")

@@ -54,9 +54,7 @@ async def delete_prospects(request: Request, account: CurrentAccount) -> JsonRes
     ids = id_list("id", ids_text)
     campaigns_text = single(params, "campaigns_id")
     campaign_ids = id_list("campaigns_id", campaigns_text) if campaigns_text is not None else None
-    deleted = await service.delete_prospects(
-        request.app.state.db, account.account_id, ids, campaign_ids
-    )
+    deleted = await service.delete_prospects(request.app.state.db, account.account_id, ids, campaign_ids)
     return JsonResponse(
         {
             "prospects": [

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import bindparam
 
+from leadpecker.kit.bulk import insert_ignoring_conflicts
 from leadpecker.kit.dialects import MAX_BIND_PARAMS, chunked, insert_on_conflict
 from leadpecker.kit.repository import AccountScopedRepository
 from leadpecker.models import CampaignProspect, Prospect
@@ -19,9 +20,7 @@ class ProspectRepository(AccountScopedRepository):
     async def ids_by_email(self, emails: list[str]) -> dict[str, int]:
         found: dict[str, int] = {}
         for chunk in chunked(emails, _LOOKUP_CHUNK):
-            query = self.select(Prospect, Prospect.email, Prospect.id).where(
-                Prospect.email.in_(chunk)
-            )
+            query = self.select(Prospect, Prospect.email, Prospect.id).where(Prospect.email.in_(chunk))
             found.update((await self.conn.execute(query)).all())
         return found
 
@@ -35,34 +34,39 @@ class ProspectRepository(AccountScopedRepository):
     async def statuses(self, ids: list[int]) -> dict[int, str]:
         found: dict[int, str] = {}
         for chunk in chunked(ids, _LOOKUP_CHUNK):
-            query = self.select(Prospect, Prospect.id, Prospect.status).where(
-                Prospect.id.in_(chunk)
-            )
+            query = self.select(Prospect, Prospect.id, Prospect.status).where(Prospect.id.in_(chunk))
             found.update((await self.conn.execute(query)).all())
         return found
 
-    async def insert_new(self, rows: list[dict[str, Any]], *, returning: bool) -> dict[str, int]:
+    async def insert_new(self, rows: list[dict[str, Any]]) -> dict[str, int]:
         """Insert prospects whose email is not yet in the account; an email that is (even one
         added by a concurrent request) is skipped, never an error. Returns email → id of the
-        rows inserted when ``returning``."""
+        rows inserted."""
         inserted: dict[str, int] = {}
         if not rows:
             return inserted
         # Every row carries the same keys, so one statement serves a whole chunk.
         per_row = len(rows[0]) + 1
         for chunk in chunked(rows, max(1, MAX_BIND_PARAMS // per_row)):
-            statement = insert_on_conflict(self.dialect, Prospect).on_conflict_do_nothing(
-                index_elements=["account_id", "email"]
+            statement = (
+                insert_on_conflict(self.dialect, Prospect)
+                .on_conflict_do_nothing(index_elements=["account_id", "email"])
+                .values([self.values(**row) for row in chunk])
+                .returning(Prospect.email, Prospect.id)
             )
-            values = [self.values(**row) for row in chunk]
-            if returning:
-                result = await self.conn.execute(
-                    statement.values(values).returning(Prospect.email, Prospect.id)
-                )
-                inserted.update(result.all())
-            else:
-                await self.conn.execute(statement, values)
+            inserted.update((await self.conn.execute(statement)).all())
         return inserted
+
+    async def bulk_insert_new(self, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+        """The importers' fast path: rows as tuples in ``columns`` order (without account_id),
+        existing emails skipped, nothing read back."""
+        await insert_ignoring_conflicts(
+            self.conn,
+            Prospect.__table__,  # type: ignore[arg-type]
+            ("account_id", *columns),
+            [(self.account_id, *row) for row in rows],
+            ("account_id", "email"),
+        )
 
     async def update_fields(self, changes: list[tuple[int, dict[str, Any]]]) -> None:
         """Apply per-prospect field changes; prospects sending the same keys share a statement."""
@@ -84,9 +88,7 @@ class ProspectRepository(AccountScopedRepository):
 
     async def touch(self, ids: list[int], now: datetime) -> None:
         for chunk in chunked(ids, _LOOKUP_CHUNK):
-            await self.conn.execute(
-                self.update(Prospect).where(Prospect.id.in_(chunk)).values(updated=now)
-            )
+            await self.conn.execute(self.update(Prospect).where(Prospect.id.in_(chunk)).values(updated=now))
 
     async def enrolled_ids(self, ids: list[int], campaign_ids: list[int]) -> set[int]:
         found: set[int] = set()

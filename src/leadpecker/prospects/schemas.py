@@ -69,20 +69,22 @@ class ProspectIn(BaseModel):
     snippet_labels: dict[str, Text] | None = None
 
     def sent_fields(self) -> dict[str, Any]:
-        """The fields the client actually sent, in domain names (``snipetN`` → ``snippetN``)."""
-        sent = self.model_dump(exclude_unset=True)
-        for n in range(1, 5):
-            legacy = sent.pop(f"snipet{n}", None)
-            if legacy is not None and sent.get(f"snippet{n}") is None:
-                sent[f"snippet{n}"] = legacy
-        # null means "leave empty" for text fields; the stored empty value is ''.
-        return {
-            key: ("" if value is None and key not in _NULLABLE else value)
-            for key, value in sent.items()
-        }
+        """The fields the client actually sent, in domain names (``snipetN`` → ``snippetN``);
+        a null text field means "empty" (stored as '')."""
+        sent: dict[str, Any] = {}
+        for key in self.__pydantic_fields_set__:
+            value = getattr(self, key)
+            if key == "status" and value is None:
+                continue  # no status given: a new prospect is ACTIVE, an existing one keeps its
+            if key.startswith("snipet"):
+                key = "snippet" + key[6:]
+                if key in self.__pydantic_fields_set__ and getattr(self, key) is not None:
+                    continue
+            sent[key] = "" if value is None and key not in _NULLABLE else value
+        return sent
 
 
-_NULLABLE = {"organization_id", "snippet_labels", "status"}
+_NULLABLE = {"organization_id", "snippet_labels"}
 
 
 class AddProspectsListIn(BaseModel):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -35,15 +37,29 @@ class Outcome:
     msg: str | None = None
 
 
-def _new_row(fields: dict[str, Any], now: Any) -> dict[str, Any]:
-    """A full row for a new prospect: every column present, so chunks share one statement."""
-    row: dict[str, Any] = dict.fromkeys(PROSPECT_TEXT_FIELDS, "")
-    row.update(organization_id=None, snippet_labels=None, status="ACTIVE")
-    row.update({key: value for key, value in fields.items() if value is not None or key in row})
-    if row["status"] is None:
-        row["status"] = "ACTIVE"
-    row.update(created=now, updated=now, encrypted=False)
-    return row
+NEW_ROW_COLUMNS = (
+    "email",
+    *PROSPECT_TEXT_FIELDS,
+    "organization_id",
+    "snippet_labels",
+    "status",
+    "encrypted",
+    "created",
+    "updated",
+)
+_as_tuple = operator.itemgetter(*NEW_ROW_COLUMNS)
+_NEW_ROW_DEFAULTS: dict[str, Any] = {
+    **dict.fromkeys(PROSPECT_TEXT_FIELDS, ""),
+    "organization_id": None,
+    "snippet_labels": None,
+    "status": "ACTIVE",
+    "encrypted": False,
+}
+
+
+def _new_row(fields: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """A full row for a new prospect: every column present, so a chunk shares one statement."""
+    return {**_NEW_ROW_DEFAULTS, **fields, "created": now, "updated": now}
 
 
 async def add_prospects(
@@ -52,13 +68,11 @@ async def add_prospects(
     prospects: list[ProspectIn],
     *,
     update: bool,
-    report: bool = True,
 ) -> list[Outcome]:
     """Add prospects to an account's database in the caller's write transaction.
 
     Existing emails are reported DUPLICATE, or with ``update`` get exactly the keys sent. An
-    email seen twice in one call counts once: the later entries are its duplicates. With
-    ``report=False`` (bulk import) ids of new rows are not read back.
+    email seen twice in one call counts once: the later entries are its duplicates.
     """
     repo = ProspectRepository(conn, account_id)
     now = utcnow()
@@ -66,14 +80,10 @@ async def add_prospects(
     for prospect in prospects:
         email = normalise_email(prospect.email)
         if not is_valid_email(email):
-            entries.append(
-                Outcome(prospect.email, "ERROR", code="E_EMAIL", msg="Invalid email address")
-            )
+            entries.append(Outcome(prospect.email, "ERROR", code="E_EMAIL", msg="Invalid email address"))
             continue
         fields = prospect.sent_fields()
         fields["email"] = email
-        if fields.get("status") is None:
-            fields.pop("status", None)
         entries.append((email, fields))
 
     wanted = [entry for entry in entries if not isinstance(entry, Outcome)]
@@ -82,19 +92,12 @@ async def add_prospects(
     for email, fields in wanted:
         if email not in existing and email not in first_seen:
             first_seen[email] = fields
-    inserted = await repo.insert_new(
-        [_new_row(fields, now) for fields in first_seen.values()], returning=report
-    )
+    inserted = await repo.insert_new([_new_row(fields, now) for fields in first_seen.values()])
     if update:
         changes = [
-            (existing[email], {**fields, "updated": now})
-            for email, fields in wanted
-            if email in existing
+            (existing[email], {**fields, "updated": now}) for email, fields in wanted if email in existing
         ]
         await repo.update_fields(changes)
-    if not report:
-        return []
-
     outcomes: list[Outcome] = []
     created: set[str] = set()
     for entry in entries:
@@ -106,13 +109,29 @@ async def add_prospects(
             created.add(email)
             outcomes.append(Outcome(email, "OK", id=inserted[email]))
         elif email in existing:
-            outcomes.append(
-                Outcome(email, "UPDATED" if update else "DUPLICATE", id=existing[email])
-            )
+            outcomes.append(Outcome(email, "UPDATED" if update else "DUPLICATE", id=existing[email]))
         else:
             # Inserted earlier in this call, or concurrently by another request.
             outcomes.append(Outcome(email, "DUPLICATE", id=inserted.get(email)))
     return outcomes
+
+
+def import_rows(prospects: list[ProspectIn], now: datetime) -> list[tuple[Any, ...]]:
+    """Database-ready rows (``NEW_ROW_COLUMNS`` order) of new prospects for ``import_new``.
+    Pure, so an importer can build them in a parsing process."""
+    rows = []
+    for prospect in prospects:
+        email = normalise_email(prospect.email)
+        if is_valid_email(email):
+            row = _new_row(prospect.sent_fields(), now)
+            row["email"] = email
+            rows.append(_as_tuple(row))
+    return rows
+
+
+async def import_new(conn: AsyncConnection, account_id: int, rows: list[tuple[Any, ...]]) -> None:
+    """The bulk path: insert rows from ``import_rows``; emails already present are skipped."""
+    await ProspectRepository(conn, account_id).bulk_insert_new(NEW_ROW_COLUMNS, rows)
 
 
 async def add_prospects_list(
