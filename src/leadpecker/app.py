@@ -21,6 +21,7 @@ from leadpecker.http.envelopes import (
     not_found_response,
 )
 from leadpecker.http.ratelimit import RateLimitMiddleware, build_rate_limiter
+from leadpecker.http.timing import ServerTimingMiddleware
 from leadpecker.http.validation import to_bad_request
 from leadpecker.kit.db import Database
 from leadpecker.kit.errors import BadRequest, LeadpeckerError
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if limiter is not None:
         app.add_middleware(RateLimitMiddleware, limiter=limiter)
     app.add_middleware(RequestBodyMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(ServerTimingMiddleware)
     return app
 
 
