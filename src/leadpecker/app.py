@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from leadpecker import __version__
+from leadpecker.campaigns.endpoints import router as campaigns_router
 from leadpecker.http.bodies import PayloadTooLarge, RequestBodyMiddleware
 from leadpecker.http.envelopes import (
     error_response,
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.include_router(prospects_router)
+    app.include_router(campaigns_router)
 
     @app.get("/health", tags=["service"], summary="Liveness and database check")
     async def health(request: Request) -> dict[str, str]:

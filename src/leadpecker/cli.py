@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
+from functools import partial
+from pathlib import Path
 from typing import NoReturn, TypeVar
 
 import typer
+from pydantic import BaseModel
 from rich.console import Console
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadpecker.kit.db import Database
 from leadpecker.kit.errors import UsageError
+from leadpecker.kit.files import ParsedBatches, validate_rows
 from leadpecker.kit.migrate import upgrade_to_head
 from leadpecker.settings import get_settings
 
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
 
 app = typer.Typer(
     help="leadpecker: a self-hosted, wire-compatible Woodpecker.co prospect API.",
@@ -43,6 +50,44 @@ def run_with_db(work: Callable[[Database], Awaitable[T]]) -> T:
         fail(error)
 
 
+def import_for_account(
+    file: Path,
+    account: str,
+    model: type[M],
+    write: Callable[[AsyncConnection, int, list[tuple[int, M]]], Awaitable[list[tuple[int, str]]]],
+    what: str,
+) -> None:
+    """Load a CSV/JSONL file of ``model`` rows into an account with the service's ``write``
+    (one write transaction per batch), then report what was loaded and every skipped row."""
+    from leadpecker.accounts.service import find_account
+
+    loaded, problems = 0, []
+    started = time.perf_counter()
+
+    async def work(db: Database, parsed: ParsedBatches[tuple[list[tuple[int, M]], list[str]]]) -> None:
+        nonlocal loaded
+        owner = await find_account(db, account)
+        async for rows, bad in parsed:
+            async with db.write() as conn:
+                refused = await write(conn, owner.id, rows)
+            problems.extend(bad)
+            problems.extend(f"{file}:{line}: {problem}" for line, problem in refused)
+            loaded += len(rows) - len(refused)
+
+    with ParsedBatches(file, 5_000, partial(validate_rows, model, file)) as parsed:
+        run_with_db(lambda db: work(db, parsed))
+    report_load(loaded, what, problems, time.perf_counter() - started)
+
+
+def report_load(loaded: int, what: str, problems: list[str], elapsed: float) -> None:
+    for problem in problems[:20]:
+        console.print(f"[yellow]skipped[/yellow] {problem}")
+    if len(problems) > 20:
+        console.print(f"[yellow]… and {len(problems) - 20} more skipped rows[/yellow]")
+    rate = loaded / elapsed if elapsed > 0 else 0.0
+    console.print(f"loaded {loaded} {what} in {elapsed:.1f} s ({rate:,.0f} rows/s)")
+
+
 def fail(error: UsageError) -> NoReturn:
     console.print(f"[red]error:[/red] {error}")
     raise typer.Exit(1)
@@ -51,6 +96,8 @@ def fail(error: UsageError) -> NoReturn:
 def _register() -> None:
     # Imported here: each feature's CLI imports run_with_db from this module.
     from leadpecker.accounts.cli import accounts_app, credits_app, keys_app
+    from leadpecker.activity.cli import activity_app
+    from leadpecker.campaigns.cli import campaigns_app, enrolments_app
     from leadpecker.prospects.cli import prospects_app
     from leadpecker.serve import register_serve
 
@@ -58,6 +105,9 @@ def _register() -> None:
     app.add_typer(keys_app, name="keys")
     app.add_typer(credits_app, name="credits")
     app.add_typer(prospects_app, name="prospects")
+    app.add_typer(campaigns_app, name="campaigns")
+    app.add_typer(enrolments_app, name="enrolments")
+    app.add_typer(activity_app, name="activity")
     register_serve(app)
 
 

@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 import orjson
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 
 from leadpecker.kit.errors import UsageError
 
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
 
 
 def file_format(path: Path) -> str:
@@ -145,3 +146,17 @@ def describe(error: ValidationError) -> str:
     first = error.errors()[0]
     where = ".".join(str(part) for part in first["loc"]) or "row"
     return f"{where}: {first['msg']}"
+
+
+def validate_rows(
+    model: type[M], path: Path, batch: list[tuple[int, dict[str, Any]]]
+) -> tuple[list[tuple[int, M]], list[str]]:
+    """Validate file rows against ``model``; bad rows are left out and described by line."""
+    valid: list[tuple[int, M]] = []
+    problems: list[str] = []
+    for line_no, record in batch:
+        try:
+            valid.append((line_no, model.model_validate(record)))
+        except ValidationError as error:
+            problems.append(f"{path}:{line_no}: {describe(error)}")
+    return valid, problems

@@ -11,7 +11,7 @@ from pydantic import TypeAdapter, ValidationError
 from rich.console import Console
 
 from leadpecker.accounts.service import find_account
-from leadpecker.cli import run_with_db
+from leadpecker.cli import report_load, run_with_db
 from leadpecker.kit.db import Database
 from leadpecker.kit.files import ParsedBatches, describe
 from leadpecker.kit.types import utcnow
@@ -71,9 +71,4 @@ def import_prospects(
 
     with ParsedBatches(file, BATCH, parse) as parsed:
         run_with_db(lambda db: work(db, parsed))
-    elapsed = time.perf_counter() - started
-    for problem in problems[:20]:
-        out.print(f"[yellow]skipped[/yellow] {problem}")
-    if len(problems) > 20:
-        out.print(f"[yellow]… and {len(problems) - 20} more skipped rows[/yellow]")
-    out.print(f"read {loaded} prospects in {elapsed:.1f} s ({loaded / elapsed:,.0f} rows/s)")
+    report_load(loaded, "prospects", problems, time.perf_counter() - started)

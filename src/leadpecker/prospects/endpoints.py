@@ -16,11 +16,21 @@ from leadpecker.settings import get_settings
 router = APIRouter(prefix="/rest/v1", tags=["v1 prospects"], responses=V1_ERRORS)
 
 
-def outcome_json(outcome: service.Outcome) -> dict[str, object]:
-    body: dict[str, object] = {"email": outcome.email, "id": outcome.id, "status": outcome.status}
-    if outcome.code:
-        body.update(code=outcome.code, msg=outcome.msg)
-    return body
+def outcomes_json(outcomes: list[service.Outcome]) -> JsonResponse:
+    """The per-prospect answer of the loading endpoints, in request order."""
+    answers = []
+    for outcome in outcomes:
+        answer: dict[str, object] = {"email": outcome.email, "id": outcome.id, "status": outcome.status}
+        if outcome.code:
+            answer.update(code=outcome.code, msg=outcome.msg)
+        answers.append(answer)
+    return JsonResponse({"prospects": answers})
+
+
+def within_add_limit(count: int) -> None:
+    limit = get_settings().max_prospects_per_add
+    if count > limit:
+        raise BadRequest(f"Wrong param [prospects]: at most {limit} prospects per request, got {count}")
 
 
 @router.post(
@@ -31,13 +41,11 @@ def outcome_json(outcome: service.Outcome) -> dict[str, object]:
 async def add_prospects_list(
     body: AddProspectsListIn, request: Request, account: CurrentAccount
 ) -> JsonResponse:
-    limit = get_settings().max_prospects_per_add
-    if len(body.prospects) > limit:
-        raise BadRequest(f"Wrong param [prospects]: at most {limit} prospects per request")
+    within_add_limit(len(body.prospects))
     outcomes = await service.add_prospects_list(
         request.app.state.db, account.account_id, body.prospects, update=body.update
     )
-    return JsonResponse({"prospects": [outcome_json(outcome) for outcome in outcomes]})
+    return outcomes_json(outcomes)
 
 
 @router.delete(

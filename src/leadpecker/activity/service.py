@@ -1,0 +1,44 @@
+"""Loading email activity (sent, opened, clicked, replied, bounced) and its roll-ups."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from leadpecker.activity.repository import ActivityRepository
+from leadpecker.activity.schemas import ActivityFileRow
+from leadpecker.campaigns.repository import CampaignRepository
+from leadpecker.prospects.repository import ProspectRepository
+
+
+async def import_activity(
+    conn: AsyncConnection, account_id: int, rows: list[tuple[int, ActivityFileRow]]
+) -> list[tuple[int, str]]:
+    """Record events for prospects (by email) and campaigns (by name), then recompute the
+    touched prospects' roll-ups. Returns (line, problem) for rows that name unknown things."""
+    names = list({row.campaign for _, row in rows if row.campaign})
+    campaigns = await CampaignRepository(conn, account_id).by_names(names)
+    prospect_ids = await ProspectRepository(conn, account_id).ids_by_email(
+        list({row.email for _, row in rows})
+    )
+    events, problems = [], []
+    for line, row in rows:
+        if row.email not in prospect_ids:
+            problems.append((line, f"email: no prospect {row.email!r} in this account"))
+        elif row.campaign and row.campaign not in campaigns:
+            problems.append((line, f"campaign: no campaign named {row.campaign!r}"))
+        elif row.kind == "CLICKED" and not row.url:
+            problems.append((line, "url: a CLICKED event needs the clicked URL"))
+        else:
+            events.append(
+                {
+                    "prospect_id": prospect_ids[row.email],
+                    "campaign_id": campaigns[row.campaign].id if row.campaign else None,
+                    "kind": row.kind,
+                    "occurred_at": row.occurred_at,
+                    "url": row.url if row.kind == "CLICKED" else None,
+                }
+            )
+    repo = ActivityRepository(conn, account_id)
+    await repo.insert_events(events)
+    await repo.recompute_rollups(list({event["prospect_id"] for event in events}))
+    return problems

@@ -1,0 +1,155 @@
+"""Campaigns and enrolments: loading them, and adding prospects to a campaign (SPEC §8)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from leadpecker.campaigns.repository import CampaignRepository, CampaignRow
+from leadpecker.campaigns.schemas import (
+    AddProspectsCampaignIn,
+    CampaignFileRow,
+    CampaignProspectIn,
+    EnrolmentFileRow,
+)
+from leadpecker.kit.db import Database
+from leadpecker.kit.errors import NotFound
+from leadpecker.kit.types import utcnow
+from leadpecker.prospects.repository import ProspectRepository
+from leadpecker.prospects.service import Outcome, add_prospects
+
+
+async def import_campaigns(
+    conn: AsyncConnection, account_id: int, rows: list[CampaignFileRow]
+) -> list[CampaignRow]:
+    """Create the campaigns named in ``rows``; a name the account already has gets the status."""
+    repo = CampaignRepository(conn, account_id)
+    existing = await repo.by_names([row.name for row in rows])
+    now = utcnow()
+    result: dict[str, CampaignRow] = {}
+    for row in rows:
+        known = existing.get(row.name) or result.get(row.name)
+        if known is None:
+            campaign_id = await repo.insert(row.name, row.status, now)
+        else:
+            campaign_id = known.id
+            await repo.set_status(campaign_id, row.status)
+        result[row.name] = CampaignRow(campaign_id, row.name, row.status)
+    return list(result.values())
+
+
+async def import_enrolments(
+    conn: AsyncConnection, account_id: int, rows: list[tuple[int, EnrolmentFileRow]]
+) -> list[tuple[int, str]]:
+    """Enrol prospects (by email) in campaigns (by name), setting status and interest level.
+    Returns (line, problem) for rows naming an unknown campaign or prospect."""
+    campaigns = await CampaignRepository(conn, account_id).by_names(list({row.campaign for _, row in rows}))
+    prospect_ids = await ProspectRepository(conn, account_id).ids_by_email(
+        list({row.email for _, row in rows})
+    )
+    now = utcnow()
+    enrolments, problems = [], []
+    for line, row in rows:
+        if row.campaign not in campaigns:
+            problems.append((line, f"campaign: no campaign named {row.campaign!r}"))
+        elif row.email not in prospect_ids:
+            problems.append((line, f"email: no prospect {row.email!r} in this account"))
+        else:
+            enrolments.append(
+                {
+                    "campaign_id": campaigns[row.campaign].id,
+                    "prospect_id": prospect_ids[row.email],
+                    "status": row.status,
+                    "interested": row.interested,
+                    "created": now,
+                }
+            )
+    await CampaignRepository(conn, account_id).upsert_enrolments(enrolments, replace=True)
+    return problems
+
+
+@dataclass(frozen=True, slots=True)
+class _Resolved:
+    """An entry of the request: either an outcome already, or a prospect id to enrol."""
+
+    outcome: Outcome | None = None
+    prospect_id: int | None = None
+
+
+async def add_prospects_campaign(
+    db: Database, account_id: int, request: AddProspectsCampaignIn
+) -> list[Outcome]:
+    """Enrol prospects in a campaign: existing ones by id, others by email (created if new).
+    Prospects whose global status is not ACTIVE are refused unless ``force``. Answers per
+    prospect, in request order: OK (enrolled now), DUPLICATE (already in it) or ERROR."""
+    async with db.write() as conn:
+        campaigns = CampaignRepository(conn, account_id)
+        campaign = await campaigns.get(request.campaign.campaign_id)
+        if campaign is None:
+            raise NotFound(f"Campaign not found: {request.campaign.campaign_id}")
+        resolved = await _resolve(conn, account_id, request.prospects, update=request.update)
+
+        prospects = ProspectRepository(conn, account_id)
+        ids = [entry.prospect_id for entry in resolved if entry.prospect_id is not None]
+        known = await prospects.emails_and_statuses(ids)
+        already = await campaigns.enrolled(campaign.id, ids)
+        now = utcnow()
+        outcomes: list[Outcome] = []
+        to_enrol: dict[int, dict[str, object]] = {}
+        for entry in resolved:
+            if entry.outcome is not None:
+                outcomes.append(entry.outcome)
+                continue
+            prospect_id = entry.prospect_id
+            assert prospect_id is not None
+            email, status = known[prospect_id]
+            if prospect_id in already or prospect_id in to_enrol:
+                outcomes.append(Outcome(email, "DUPLICATE", id=prospect_id))
+            elif status != "ACTIVE" and not request.force:
+                outcomes.append(
+                    Outcome(
+                        email,
+                        "ERROR",
+                        id=prospect_id,
+                        code="E_INV_STATUS",
+                        msg=f"Prospect status is {status}; send force=true to add it anyway",
+                    )
+                )
+            else:
+                to_enrol[prospect_id] = {
+                    "campaign_id": campaign.id,
+                    "prospect_id": prospect_id,
+                    "status": "ACTIVE",
+                    "interested": "NOT_MARKED",
+                    "created": now,
+                }
+                outcomes.append(Outcome(email, "OK", id=prospect_id))
+        await campaigns.upsert_enrolments(list(to_enrol.values()), replace=False)
+        await prospects.touch(list(to_enrol), now)
+    return outcomes
+
+
+async def _resolve(
+    conn: AsyncConnection, account_id: int, entries: list[CampaignProspectIn], *, update: bool
+) -> list[_Resolved]:
+    by_email = [entry for entry in entries if entry.id is None]
+    added = iter(await add_prospects(conn, account_id, by_email, update=update))  # type: ignore[arg-type]
+    by_id = [entry.id for entry in entries if entry.id is not None]
+    found = await ProspectRepository(conn, account_id).emails_and_statuses(by_id)  # type: ignore[arg-type]
+    resolved: list[_Resolved] = []
+    for entry in entries:
+        if entry.id is None:
+            outcome = next(added)
+            if outcome.status == "ERROR" or outcome.id is None:
+                resolved.append(_Resolved(outcome=outcome))
+            else:
+                resolved.append(_Resolved(prospect_id=outcome.id))
+        elif entry.id in found:
+            resolved.append(_Resolved(prospect_id=entry.id))
+        else:
+            missing = Outcome(
+                entry.email or "", "ERROR", id=entry.id, code="E_RECORD_NOT_FOUND", msg="Prospect not found"
+            )
+            resolved.append(_Resolved(outcome=missing))
+    return resolved
