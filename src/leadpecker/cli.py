@@ -98,6 +98,7 @@ def _register() -> None:
     from leadpecker.accounts.cli import accounts_app, credits_app, keys_app
     from leadpecker.activity.cli import activity_app
     from leadpecker.campaigns.cli import campaigns_app, enrolments_app
+    from leadpecker.demo.cli import register_demo
     from leadpecker.prospects.cli import prospects_app
     from leadpecker.serve import register_serve
 
@@ -109,6 +110,7 @@ def _register() -> None:
     app.add_typer(enrolments_app, name="enrolments")
     app.add_typer(activity_app, name="activity")
     register_serve(app)
+    register_demo(app)
 
 
 _register()

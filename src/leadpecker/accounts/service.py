@@ -53,8 +53,14 @@ def millis_to_credits(millis: int) -> Decimal:
 
 
 async def create_account(
-    db: Database, name: str, *, credits: str = "0", api_access: bool = True
+    db: Database,
+    name: str,
+    *,
+    credits: str = "0",
+    api_access: bool = True,
+    api_key: str | None = None,
 ) -> CreatedAccount:
+    """Create an account and its first key (random unless ``api_key`` is given: the demo's)."""
     name = name.strip()
     if not name:
         raise UsageError("an account needs a name")
@@ -69,12 +75,12 @@ async def create_account(
             raise UsageError(f"an account named {name!r} already exists")
         now = utcnow()
         account_id = await accounts.insert(name, millis, api_access, now)
-        raw_key = await _insert_key(ApiKeyRepository(conn), account_id)
+        raw_key = await _insert_key(ApiKeyRepository(conn), account_id, api_key)
     return CreatedAccount(id=account_id, name=name, api_key=raw_key)
 
 
-async def _insert_key(keys: ApiKeyRepository, account_id: int) -> str:
-    raw_key = new_raw_key()
+async def _insert_key(keys: ApiKeyRepository, account_id: int, raw_key: str | None = None) -> str:
+    raw_key = raw_key or new_raw_key()
     await keys.insert(account_id, raw_key[:KEY_PREFIX_LENGTH], hash_key(raw_key), utcnow())
     return raw_key
 
