@@ -56,7 +56,7 @@ def new_database(kind: str, directory: Path) -> tuple[str, Callable[[], None]]:
     name = f"leadpecker_test_{uuid.uuid4().hex[:12]}"
     try:
         asyncio.run(_admin(f"CREATE DATABASE {name}"))
-    except Exception as error:  # noqa: BLE001 - any failure means "no PostgreSQL here"
+    except Exception as error:  # any failure means "no PostgreSQL here"
         if REQUIRE_POSTGRES:
             raise
         pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}: {error}")

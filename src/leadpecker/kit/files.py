@@ -128,7 +128,7 @@ class ParsedBatches(Generic[T]):
             self._queue.put(("done", None))
         except UsageError as error:
             self._queue.put(("error", str(error)))
-        except BaseException as error:
+        except BaseException as error:  # noqa: BLE001 - reported to the parent, never lost
             self._queue.put(("error", f"{type(error).__name__}: {error}"))
 
     async def __aiter__(self) -> AsyncIterator[T]:
