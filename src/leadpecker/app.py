@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,6 +14,8 @@ from starlette.responses import Response
 
 from leadpecker import __version__
 from leadpecker.campaigns.endpoints import router as campaigns_router
+from leadpecker.enrichment.endpoints import router as enrichment_router
+from leadpecker.enrichment.runner import build_worker
 from leadpecker.http.bodies import PayloadTooLarge, RequestBodyMiddleware
 from leadpecker.http.envelopes import (
     error_response,
@@ -47,9 +50,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.db = Database(settings)
+        # Queuing sets this so an idle embedded worker starts at once instead of at its next poll.
+        app.state.work_available = asyncio.Event()
+        stop = asyncio.Event()
+        worker_task = None
+        if settings.worker_embedded:
+            worker = build_worker(app.state.db, settings)
+            worker_task = asyncio.create_task(worker.run(stop, app.state.work_available))
         try:
             yield
         finally:
+            stop.set()
+            if worker_task is not None:
+                await worker_task
             await app.state.db.dispose()
             if limiter is not None:
                 await limiter.close()
@@ -64,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.include_router(prospects_router)
     app.include_router(campaigns_router)
+    app.include_router(enrichment_router)
 
     @app.get("/health", tags=["service"], summary="Liveness and database check")
     async def health(request: Request) -> dict[str, str]:

@@ -12,6 +12,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -206,4 +207,148 @@ class EmailActivity(Base):
     __table_args__ = (
         CheckConstraint(f"kind IN ({_in(ACTIVITY_KINDS)})", name="kind"),
         Index("ix_email_activity_account_id_prospect_id", "account_id", "prospect_id"),
+    )
+
+
+# --- Lead Finder enrichment (SPEC §4–6) -------------------------------------------------------
+
+ENRICHMENT_ITEM_STATUSES = ("PENDING", "PROCESSED_ENRICHED", "PROCESSED_NOT_ENRICHED")
+LEDGER_KINDS = ("GRANT", "RESERVE", "CHARGE", "RELEASE")
+
+
+class CreditLedgerEntry(Base):
+    """Every movement of an account's credits, in thousandths.
+
+    The account's available balance moves with GRANT (+), RESERVE (−, one per queued batch) and
+    RELEASE (+, an item that found nothing); CHARGE records that an item's reservation was
+    spent (no balance effect). A unique (item, kind) makes a second charge or release of one
+    item impossible.
+    """
+
+    __tablename__ = "credit_ledger"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    amount_millis: Mapped[int] = mapped_column(BigInteger)
+    batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enrichment_batches.id", ondelete="SET NULL"), nullable=True
+    )
+    item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enrichment_items.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        CheckConstraint(f"kind IN ({_in(LEDGER_KINDS)})", name="kind"),
+        UniqueConstraint("item_id", "kind"),
+    )
+
+
+class EnrichmentBatch(Base):
+    """One accepted queue request: the uuid the client polls."""
+
+    __tablename__ = "enrichment_batches"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    prospects_count: Mapped[int] = mapped_column(Integer)
+    total_prospects_count: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class EnrichmentItem(Base):
+    """One prospect of a batch: the unit a worker claims (with a lease), matches and finishes."""
+
+    __tablename__ = "enrichment_items"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    batch_id: Mapped[int] = mapped_column(ForeignKey("enrichment_batches.id", ondelete="CASCADE"))
+    # SET NULL: a prospect deleted while pending still lets its item finish (and release credits).
+    prospect_id: Mapped[int | None] = mapped_column(
+        ForeignKey("prospects.id", ondelete="SET NULL"), nullable=True
+    )
+    prospect_email: Mapped[str] = mapped_column(String(320))
+    hints: Mapped[dict[str, Any] | None] = mapped_column(Json, nullable=True)
+    status: Mapped[str] = mapped_column(String(24), server_default="PENDING")
+    reserved_millis: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    processed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    lease_token: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_in(ENRICHMENT_ITEM_STATUSES)})", name="status"),
+        # At most one pending enrichment per prospect, whatever races the API has.
+        Index(
+            "uq_enrichment_items_pending_prospect",
+            "prospect_id",
+            unique=True,
+            sqlite_where=text("status = 'PENDING'"),
+            postgresql_where=text("status = 'PENDING'"),
+        ),
+        # The workers' claim scans only pending items, oldest first.
+        Index(
+            "ix_enrichment_items_pending",
+            "id",
+            sqlite_where=text("status = 'PENDING'"),
+            postgresql_where=text("status = 'PENDING'"),
+        ),
+        Index("ix_enrichment_items_batch_id", "batch_id"),
+        Index("ix_enrichment_items_account_email", "account_id", "prospect_email", "created_at"),
+        Index("ix_enrichment_items_account_created", "account_id", "created_at"),
+    )
+
+
+class FieldProvenance(Base):
+    """Where an enriched prospect field came from: source, signal, confidence and time."""
+
+    __tablename__ = "field_provenance"
+
+    prospect_id: Mapped[int] = mapped_column(ForeignKey("prospects.id", ondelete="CASCADE"), primary_key=True)
+    field: Mapped[str] = mapped_column(String(32), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(64))
+    signal: Mapped[str] = mapped_column(String(64))
+    confidence: Mapped[float] = mapped_column(Float)
+    item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enrichment_items.id", ondelete="SET NULL"), nullable=True
+    )
+    enriched_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Lead(Base):
+    """A person in the operator's lead database: shared by all accounts, matched by the
+    built-in source. The *_key columns are normalised forms the matcher looks up by."""
+
+    __tablename__ = "leads"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    # The identity of a lead for re-imports: its email, or "li:" + its LinkedIn key.
+    lead_key: Mapped[str] = mapped_column(String(400), unique=True)
+    email: Mapped[str | None] = mapped_column(String(320), nullable=True, index=True)
+    first_name: Mapped[str] = mapped_column(Text, server_default="")
+    last_name: Mapped[str] = mapped_column(Text, server_default="")
+    linkedin_url: Mapped[str] = mapped_column(Text, server_default="")
+    title: Mapped[str] = mapped_column(Text, server_default="")
+    phone: Mapped[str] = mapped_column(Text, server_default="")
+    company_name: Mapped[str] = mapped_column(Text, server_default="")
+    company_website: Mapped[str] = mapped_column(Text, server_default="")
+    industry: Mapped[str] = mapped_column(Text, server_default="")
+    address: Mapped[str] = mapped_column(Text, server_default="")
+    city: Mapped[str] = mapped_column(Text, server_default="")
+    state: Mapped[str] = mapped_column(Text, server_default="")
+    country: Mapped[str] = mapped_column(Text, server_default="")
+    linkedin_key: Mapped[str | None] = mapped_column(String(400), nullable=True, index=True)
+    name_key: Mapped[str] = mapped_column(String(400), server_default="")
+    company_domain: Mapped[str] = mapped_column(String(255), server_default="")
+    company_key: Mapped[str] = mapped_column(String(400), server_default="")
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        Index("ix_leads_name_key_company_domain", "name_key", "company_domain"),
+        Index("ix_leads_name_key_company_key", "name_key", "company_key"),
     )

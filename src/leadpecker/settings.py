@@ -30,6 +30,20 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)
     max_prospects_per_add: int = 20_000
 
+    worker_embedded: bool = Field(
+        default=True, description="Run an enrichment worker inside `leadpecker serve`."
+    )
+    worker_batch_size: int = Field(default=200, ge=1, le=5_000, description="Items claimed at once.")
+    worker_lease_seconds: float = Field(
+        default=10.0, gt=0, description="A claim not finished in this time goes back to the queue."
+    )
+    worker_poll_seconds: float = Field(default=0.05, gt=0, description="Idle workers look this often.")
+    worker_max_attempts: int = Field(default=5, ge=1, description="Claims before an item gives up.")
+    enrichment_overwrite: bool = Field(
+        default=False,
+        description="Let enrichment replace non-empty prospect fields (default: fill empty only).",
+    )
+
     db_pool_size: int = 10
     sqlite_busy_timeout_ms: int = 30_000
 

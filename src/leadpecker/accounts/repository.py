@@ -73,15 +73,6 @@ class AccountRepository:
         query = select(func.count()).select_from(Account).where(Account.name == name)
         return (await self.conn.execute(query)).scalar_one() > 0
 
-    async def add_credits(self, account_id: int, millis: int) -> int:
-        result = await self.conn.execute(
-            update(Account)
-            .where(Account.id == account_id)
-            .values(credit_millis=Account.credit_millis + millis)
-            .returning(Account.credit_millis)
-        )
-        return result.scalar_one()
-
 
 class ApiKeyRepository:
     def __init__(self, conn: AsyncConnection) -> None:

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from leadpecker.accounts.repository import AccountRepository, AccountRow, ApiKeyRepository, KeyOwner
+from leadpecker.credits import service as credit_service
 from leadpecker.kit.db import Database
 from leadpecker.kit.errors import Forbidden, Unauthorized, UsageError
 from leadpecker.kit.types import utcnow
 
 KEY_PREFIX_LENGTH = 12
-MILLIS_PER_CREDIT = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,14 +42,14 @@ def credits_to_millis(amount: str | int | Decimal) -> int:
         raise UsageError(f"not a credit amount: {amount!r}") from exc
     if not value.is_finite():
         raise UsageError(f"not a credit amount: {amount!r}")
-    millis = value * MILLIS_PER_CREDIT
+    millis = value * credit_service.MILLIS_PER_CREDIT
     if millis != millis.to_integral_value():
         raise UsageError(f"credit amounts have at most three decimals: {amount!r}")
     return int(millis)
 
 
 def millis_to_credits(millis: int) -> Decimal:
-    return (Decimal(millis) / MILLIS_PER_CREDIT).normalize()
+    return (Decimal(millis) / credit_service.MILLIS_PER_CREDIT).normalize()
 
 
 async def create_account(
@@ -74,7 +74,9 @@ async def create_account(
         if await accounts.name_taken(name):
             raise UsageError(f"an account named {name!r} already exists")
         now = utcnow()
-        account_id = await accounts.insert(name, millis, api_access, now)
+        account_id = await accounts.insert(name, 0, api_access, now)
+        if millis:
+            await credit_service.grant(conn, account_id, millis)
         raw_key = await _insert_key(ApiKeyRepository(conn), account_id, api_key)
     return CreatedAccount(id=account_id, name=name, api_key=raw_key)
 
@@ -130,7 +132,7 @@ async def add_credits(db: Database, id_or_name: str, amount: str) -> tuple[Accou
         raise UsageError("add a positive amount of credits")
     account = await find_account(db, id_or_name)
     async with db.write() as conn:
-        balance = await AccountRepository(conn).add_credits(account.id, millis)
+        balance = await credit_service.grant(conn, account.id, millis)
     return account, balance
 
 

@@ -56,26 +56,43 @@ def _adapt(
     return adapted
 
 
-async def insert_ignoring_conflicts(
+async def bulk_insert(
     conn: AsyncConnection,
     table: Table,
     columns: Sequence[str],
     rows: list[tuple[Any, ...]],
     conflict_columns: Sequence[str],
+    update_columns: Sequence[str] = (),
 ) -> None:
-    """Insert ``rows`` (tuples in ``columns`` order); rows that hit the unique key are skipped."""
+    """Insert ``rows`` (tuples in ``columns`` order). A row that hits the unique key
+    ``conflict_columns`` is skipped, or with ``update_columns`` updates those columns of the
+    existing row (within one call the last row for a key wins). Without ``conflict_columns``
+    a conflict is an error, as with a plain INSERT."""
     if not rows:
         return
+    if update_columns:
+        key_at = [columns.index(name) for name in conflict_columns]
+        rows = list({tuple(row[i] for i in key_at): row for row in rows}.values())
     dialect = conn.dialect.name
     rows = _adapt(table, columns, rows, dialect)
     column_list = ", ".join(columns)
-    conflict = ", ".join(conflict_columns)
+    on_conflict = ""
+    if conflict_columns:
+        on_conflict = f"ON CONFLICT ({', '.join(conflict_columns)}) " + (
+            "DO UPDATE SET " + ", ".join(f"{name} = excluded.{name}" for name in update_columns)
+            if update_columns
+            else "DO NOTHING"
+        )
     if dialect == "sqlite":
         marks = ", ".join("?" for _ in columns)
         await conn.exec_driver_sql(
-            f"INSERT INTO {table.name} ({column_list}) VALUES ({marks}) ON CONFLICT ({conflict}) DO NOTHING",
-            rows,
+            f"INSERT INTO {table.name} ({column_list}) VALUES ({marks}) {on_conflict}", rows
         )
+        return
+    if not conflict_columns:
+        await conn.exec_driver_sql("SELECT 1")  # begins SQLAlchemy's transaction for the COPY
+        raw = (await conn.get_raw_connection()).driver_connection
+        await raw.copy_records_to_table(table.name, records=rows, columns=list(columns))
         return
     staging = f"_load_{table.name}"
     # Through SQLAlchemy, so its transaction has begun before the raw COPY joins it.
@@ -86,7 +103,6 @@ async def insert_ignoring_conflicts(
     raw = (await conn.get_raw_connection()).driver_connection
     await raw.copy_records_to_table(staging, records=rows, columns=list(columns))
     await raw.execute(
-        f"INSERT INTO {table.name} ({column_list}) SELECT {column_list} FROM {staging} "
-        f"ON CONFLICT ({conflict}) DO NOTHING"
+        f"INSERT INTO {table.name} ({column_list}) SELECT {column_list} FROM {staging} {on_conflict}"
     )
     await raw.execute(f"TRUNCATE {staging}")

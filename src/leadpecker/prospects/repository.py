@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import bindparam
 
-from leadpecker.kit.bulk import insert_ignoring_conflicts
-from leadpecker.kit.dialects import MAX_BIND_PARAMS, chunked, insert_on_conflict
+from leadpecker.kit.bulk import bulk_insert
+from leadpecker.kit.dialects import chunked, insert_on_conflict
 from leadpecker.kit.repository import AccountScopedRepository
 from leadpecker.models import CampaignProspect, Prospect
 
@@ -45,22 +45,21 @@ class ProspectRepository(AccountScopedRepository):
         inserted: dict[str, int] = {}
         if not rows:
             return inserted
-        # Every row carries the same keys, so one statement serves a whole chunk.
-        per_row = len(rows[0]) + 1
-        for chunk in chunked(rows, max(1, MAX_BIND_PARAMS // per_row)):
-            statement = (
-                insert_on_conflict(self.dialect, Prospect)
-                .on_conflict_do_nothing(index_elements=["account_id", "email"])
-                .values([self.values(**row) for row in chunk])
-                .returning(Prospect.email, Prospect.id)
-            )
-            inserted.update((await self.conn.execute(statement)).all())
+        # One executemany: SQLAlchemy batches it into multi-row INSERT … RETURNING statements
+        # ("insertmanyvalues") without compiling a statement per chunk of values.
+        statement = (
+            insert_on_conflict(self.dialect, Prospect)
+            .on_conflict_do_nothing(index_elements=["account_id", "email"])
+            .returning(Prospect.email, Prospect.id)
+        )
+        result = await self.conn.execute(statement, [self.values(**row) for row in rows])
+        inserted.update(result.all())
         return inserted
 
     async def bulk_insert_new(self, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
         """The importers' fast path: rows as tuples in ``columns`` order (without account_id),
         existing emails skipped, nothing read back."""
-        await insert_ignoring_conflicts(
+        await bulk_insert(
             self.conn,
             Prospect.__table__,  # type: ignore[arg-type]
             ("account_id", *columns),
@@ -81,6 +80,22 @@ class ProspectRepository(AccountScopedRepository):
                 .values({key: bindparam(f"_{key}") for key in keys})
             )
             await self.conn.execute(statement, params)
+
+    async def current_fields(
+        self, ids: list[int], fields: tuple[str, ...], *, lock: bool = False
+    ) -> dict[int, dict[str, Any]]:
+        """id → {field: value} for the given prospects; with ``lock`` the rows stay locked
+        (FOR UPDATE) until the transaction ends, so a merge sees what it overwrites."""
+        columns = [Prospect.__table__.c[name] for name in fields]
+        found: dict[int, dict[str, Any]] = {}
+        for chunk in chunked(ids, _LOOKUP_CHUNK):
+            query = self.select(Prospect, Prospect.id, *columns).where(Prospect.id.in_(chunk))
+            if lock:
+                query = query.with_for_update()
+            for row in await self.conn.execute(query):
+                values = row._mapping
+                found[row.id] = {name: values[name] for name in fields}
+        return found
 
     async def delete_ids(self, ids: list[int]) -> None:
         for chunk in chunked(ids, _LOOKUP_CHUNK):

@@ -1,0 +1,203 @@
+"""SQL for enrichment batches and items: queuing (per account) and the work queue (workers)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from leadpecker.kit.bulk import bulk_insert
+from leadpecker.kit.dialects import chunked, insert_on_conflict
+from leadpecker.kit.repository import AccountScopedRepository
+from leadpecker.models import EnrichmentBatch, EnrichmentItem, FieldProvenance
+
+_CHUNK = 5_000
+ITEM_COLUMNS = (
+    "account_id",
+    "batch_id",
+    "prospect_id",
+    "prospect_email",
+    "hints",
+    "status",
+    "reserved_millis",
+    "created_at",
+    "attempts",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRecord:
+    """One row of the status listings."""
+
+    uuid: str
+    prospect_email: str
+    created_at: datetime
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedItem:
+    id: int
+    account_id: int
+    prospect_id: int | None
+    prospect_email: str
+    hints: dict[str, Any] | None
+    reserved_millis: int
+    attempts: int
+
+
+class EnrichmentRepository(AccountScopedRepository):
+    async def pending_prospect_ids(self, prospect_ids: list[int]) -> set[int]:
+        found: set[int] = set()
+        for chunk in chunked(prospect_ids, _CHUNK):
+            query = self.select(EnrichmentItem, EnrichmentItem.prospect_id).where(
+                EnrichmentItem.status == "PENDING", EnrichmentItem.prospect_id.in_(chunk)
+            )
+            found.update((await self.conn.execute(query)).scalars())
+        return found
+
+    async def insert_batch(self, uuid: str, queued: int, submitted: int, now: datetime) -> int:
+        result = await self.conn.execute(
+            insert(EnrichmentBatch)
+            .values(
+                self.values(
+                    uuid=uuid, prospects_count=queued, total_prospects_count=submitted, created_at=now
+                )
+            )
+            .returning(EnrichmentBatch.id)
+        )
+        return result.scalar_one()
+
+    async def insert_items(
+        self,
+        batch_id: int,
+        items: list[tuple[int, str, dict[str, Any] | None]],
+        price: int,
+        now: datetime,
+    ) -> None:
+        """items: (prospect id, email, hints); each PENDING with ``price`` reserved."""
+        rows = [
+            (self.account_id, batch_id, prospect_id, email, hints, "PENDING", price, now, 0)
+            for prospect_id, email, hints in items
+        ]
+        await bulk_insert(self.conn, EnrichmentItem.__table__, ITEM_COLUMNS, rows, ())  # type: ignore[arg-type]
+
+    def _records(self) -> Any:
+        return (
+            self.select(
+                EnrichmentItem,
+                EnrichmentBatch.uuid,
+                EnrichmentItem.prospect_email,
+                EnrichmentItem.created_at,
+                EnrichmentItem.status,
+            )
+            .join(EnrichmentBatch, EnrichmentBatch.id == EnrichmentItem.batch_id)
+            .order_by(EnrichmentItem.created_at.desc(), EnrichmentItem.id.desc())
+        )
+
+    async def records_since(self, since: datetime) -> list[ItemRecord]:
+        rows = await self.conn.execute(self._records().where(EnrichmentItem.created_at >= since))
+        return [ItemRecord(*row) for row in rows]
+
+    async def records_for_emails(self, emails: list[str]) -> list[ItemRecord]:
+        records: list[ItemRecord] = []
+        for chunk in chunked(sorted(set(emails)), _CHUNK):
+            rows = await self.conn.execute(self._records().where(EnrichmentItem.prospect_email.in_(chunk)))
+            records.extend(ItemRecord(*row) for row in rows)
+        if len(emails) > _CHUNK:  # chunks each came sorted; the whole answer must be too
+            records.sort(key=lambda record: record.created_at, reverse=True)
+        return records
+
+    async def records_of_batch(self, uuid: str) -> list[ItemRecord] | None:
+        batch = (
+            await self.conn.execute(
+                self.select(EnrichmentBatch, EnrichmentBatch.id).where(EnrichmentBatch.uuid == uuid)
+            )
+        ).scalar_one_or_none()
+        if batch is None:
+            return None
+        rows = await self.conn.execute(self._records().where(EnrichmentItem.batch_id == batch))
+        return [ItemRecord(*row) for row in rows]
+
+    async def finish(self, results: list[tuple[int, str]], token: str, now: datetime) -> int:
+        """Mark items (id, final status) processed, only while this worker's lease holds.
+        Returns how many rows the guard let through."""
+        done = 0
+        for status in {status for _, status in results}:
+            ids = [item_id for item_id, final in results if final == status]
+            result = await self.conn.execute(
+                self.update(EnrichmentItem)
+                .where(
+                    EnrichmentItem.id.in_(ids),
+                    EnrichmentItem.status == "PENDING",
+                    EnrichmentItem.lease_token == token,
+                    EnrichmentItem.lease_expires_at > now,
+                )
+                .values(status=status, processed_at=now, lease_token=None, lease_expires_at=None)
+            )
+            done += result.rowcount
+        return done
+
+    async def record_provenance(self, rows: list[dict[str, Any]]) -> None:
+        """Per-field provenance; a field enriched again gets its newest origin."""
+        if not rows:
+            return
+        statement = insert_on_conflict(self.dialect, FieldProvenance)
+        statement = statement.on_conflict_do_update(
+            index_elements=["prospect_id", "field"],
+            set_={
+                name: statement.excluded[name]
+                for name in ("source", "signal", "confidence", "item_id", "enriched_at")
+            },
+        )
+        for chunk in chunked(rows, _CHUNK):
+            await self.conn.execute(statement, [self.values(**row) for row in chunk])
+
+
+class WorkQueueRepository:
+    """The workers' view of the queue, across accounts: claiming is a system task. Everything
+    a claimed item then touches goes through the item's own account-scoped repositories."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def claim(self, limit: int, token: str, now: datetime, lease_until: datetime) -> list[ClaimedItem]:
+        """Lease up to ``limit`` pending items, oldest first, whose lease is free or expired.
+        PostgreSQL workers skip rows another worker is claiming (FOR UPDATE SKIP LOCKED); on
+        SQLite the write transaction already serialises claims (the clause is not emitted)."""
+        claimable = (
+            select(EnrichmentItem.id)
+            .where(
+                EnrichmentItem.status == "PENDING",
+                or_(EnrichmentItem.lease_expires_at.is_(None), EnrichmentItem.lease_expires_at <= now),
+            )
+            .order_by(EnrichmentItem.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        result = await self.conn.execute(
+            update(EnrichmentItem)
+            .where(EnrichmentItem.id.in_(claimable.scalar_subquery()))
+            .values(lease_token=token, lease_expires_at=lease_until, attempts=EnrichmentItem.attempts + 1)
+            .returning(
+                EnrichmentItem.id,
+                EnrichmentItem.account_id,
+                EnrichmentItem.prospect_id,
+                EnrichmentItem.prospect_email,
+                EnrichmentItem.hints,
+                EnrichmentItem.reserved_millis,
+                EnrichmentItem.attempts,
+            )
+        )
+        return sorted((ClaimedItem(*row) for row in result), key=lambda item: item.id)
+
+    async def release_lease(self, item_ids: list[int], token: str) -> None:
+        """Give items back at once (after a failed match) instead of waiting for the lease."""
+        await self.conn.execute(
+            update(EnrichmentItem)
+            .where(and_(EnrichmentItem.id.in_(item_ids), EnrichmentItem.lease_token == token))
+            .values(lease_token=None, lease_expires_at=None)
+        )

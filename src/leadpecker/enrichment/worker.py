@@ -1,0 +1,224 @@
+"""The enrichment worker: claim with a lease, match outside any transaction, finish atomically.
+
+Exactly-once in effect: an item's effects (prospect fields, provenance, its final status and
+its credits) are written in one transaction guarded by the worker's lease. A worker that dies
+anywhere leaves either nothing (the lease lapses and another worker redoes the item) or the
+whole finish; a worker whose lease lapsed cannot commit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from leadpecker.credits import service as credits
+from leadpecker.enrichment.repository import ClaimedItem, EnrichmentRepository, WorkQueueRepository
+from leadpecker.enrichment.sources import ENRICHABLE_FIELDS, EnrichmentSource, Identity, Match
+from leadpecker.kit.db import Database
+from leadpecker.kit.types import utcnow
+from leadpecker.prospects.repository import ProspectRepository
+
+log = logging.getLogger("leadpecker.worker")
+
+# Stored prospect fields that describe the person to a source (hint names → prospect names).
+_IDENTITY_FIELDS = {
+    "first_name": "first_name",
+    "last_name": "last_name",
+    "linkedin_url": "linkedin_url",
+    "company_name": "company",
+    "company_website": "website",
+}
+
+
+class LeaseLost(Exception):
+    """The claim's lease lapsed (another worker may own the items now): nothing is written."""
+
+
+@dataclass
+class WorkerConfig:
+    batch_size: int = 200
+    lease_seconds: float = 10.0
+    poll_seconds: float = 0.05
+    max_attempts: int = 5
+    overwrite: bool = False
+
+
+@dataclass
+class _Plan:
+    """What the match step found for one claimed item."""
+
+    item: ClaimedItem
+    match: Match | None = None
+    source: str = ""
+    changes: dict[str, str] = field(default_factory=dict)
+
+
+class EnrichmentWorker:
+    def __init__(self, db: Database, sources: Sequence[EnrichmentSource], config: WorkerConfig) -> None:
+        self.db = db
+        self.sources = list(sources)
+        self.config = config
+
+    async def run(self, stop: asyncio.Event, wake: asyncio.Event | None = None) -> None:
+        """Work until ``stop`` is set; sleep when idle until woken or the poll interval ends."""
+        wake = wake or asyncio.Event()
+        while not stop.is_set():
+            try:
+                processed = await self.run_once()
+            except Exception:
+                log.exception("enrichment worker iteration failed; retrying")
+                processed = 0
+                await asyncio.sleep(1)
+            if processed:
+                continue
+            wake.clear()
+            waiter = asyncio.ensure_future(wake.wait())
+            stopper = asyncio.ensure_future(stop.wait())
+            await asyncio.wait(
+                {waiter, stopper}, timeout=self.config.poll_seconds, return_when="FIRST_COMPLETED"
+            )
+            waiter.cancel()
+            stopper.cancel()
+
+    async def run_once(self) -> int:
+        """Claim one batch and process it; returns how many items were claimed."""
+        token = uuid.uuid4().hex
+        now = utcnow()
+        async with self.db.write() as conn:
+            claimed = await WorkQueueRepository(conn).claim(
+                self.config.batch_size, token, now, now + timedelta(seconds=self.config.lease_seconds)
+            )
+        if not claimed:
+            return 0
+        try:
+            plans = await self._match(claimed)
+        except Exception:
+            log.exception("matching failed for %d items; they go back to the queue", len(claimed))
+            async with self.db.write() as conn:
+                await WorkQueueRepository(conn).release_lease([item.id for item in claimed], token)
+            raise
+        try:
+            await self._finish(plans, token)
+        except LeaseLost:
+            log.warning("lease lost on %d items; another worker will finish them", len(claimed))
+        return len(claimed)
+
+    async def _match(self, claimed: list[ClaimedItem]) -> list[_Plan]:
+        plans = [_Plan(item) for item in claimed]
+        stored = await self._stored_identities(claimed)
+        # An item retried too often (a poison input) finishes unenriched instead of looping.
+        open_plans = [
+            plan
+            for plan in plans
+            if plan.item.prospect_id in stored and plan.item.attempts <= self.config.max_attempts
+        ]
+        for source in self.sources:
+            if not open_plans:
+                break
+            identities = [_identity(plan.item, stored[plan.item.prospect_id]) for plan in open_plans]  # type: ignore[index]
+            answers = await source.match(identities)
+            for plan, answer in zip(open_plans, answers, strict=True):
+                if answer is not None:
+                    plan.match, plan.source = answer, source.name
+            open_plans = [plan for plan in open_plans if plan.match is None]
+        return plans
+
+    async def _stored_identities(self, claimed: list[ClaimedItem]) -> dict[int, dict[str, Any]]:
+        stored: dict[int, dict[str, Any]] = {}
+        async with self.db.read() as conn:
+            for account_id, ids in _prospects_by_account(claimed).items():
+                repo = ProspectRepository(conn, account_id)
+                stored.update(await repo.current_fields(ids, tuple(_IDENTITY_FIELDS.values())))
+        return stored
+
+    async def _finish(self, plans: list[_Plan], token: str) -> None:
+        """One transaction: the lease guard, the prospects' new fields and their provenance,
+        the items' statuses, and the credits (charge the enriched, release the rest)."""
+        now = utcnow()
+        by_account: dict[int, list[_Plan]] = defaultdict(list)
+        for plan in plans:
+            by_account[plan.item.account_id].append(plan)
+        async with self.db.write() as conn:
+            for account_id, account_plans in by_account.items():
+                await self._finish_account(conn, account_id, account_plans, token, now)
+
+    async def _finish_account(
+        self, conn: Any, account_id: int, plans: list[_Plan], token: str, now: datetime
+    ) -> None:
+        prospects = ProspectRepository(conn, account_id)
+        matched = [plan for plan in plans if plan.match is not None and plan.item.prospect_id is not None]
+        current = await prospects.current_fields(
+            [plan.item.prospect_id for plan in matched],  # type: ignore[misc]
+            ENRICHABLE_FIELDS,
+            lock=True,
+        )
+        for plan in matched:
+            values = current.get(plan.item.prospect_id)  # type: ignore[arg-type]
+            if values is not None:
+                plan.changes = _merge(values, plan.match.fields, overwrite=self.config.overwrite)  # type: ignore[union-attr]
+
+        results = [
+            (plan.item.id, "PROCESSED_ENRICHED" if plan.changes else "PROCESSED_NOT_ENRICHED")
+            for plan in plans
+        ]
+        enrichments = EnrichmentRepository(conn, account_id)
+        if await enrichments.finish(results, token, now) != len(results):
+            raise LeaseLost()
+
+        enriched = [plan for plan in plans if plan.changes]
+        await prospects.update_fields(
+            [(plan.item.prospect_id, {**plan.changes, "updated": now}) for plan in enriched]  # type: ignore[misc]
+        )
+        await enrichments.record_provenance(
+            [
+                {
+                    "prospect_id": plan.item.prospect_id,
+                    "field": name,
+                    "source": plan.source,
+                    "signal": plan.match.signal,  # type: ignore[union-attr]
+                    "confidence": plan.match.confidence,  # type: ignore[union-attr]
+                    "item_id": plan.item.id,
+                    "enriched_at": now,
+                }
+                for plan in enriched
+                for name in plan.changes
+            ]
+        )
+        await credits.settle(
+            conn,
+            account_id,
+            charged={plan.item.id: plan.item.reserved_millis for plan in enriched},
+            released={plan.item.id: plan.item.reserved_millis for plan in plans if not plan.changes},
+        )
+
+
+def _prospects_by_account(claimed: list[ClaimedItem]) -> dict[int, list[int]]:
+    grouped: dict[int, list[int]] = defaultdict(list)
+    for item in claimed:
+        if item.prospect_id is not None:
+            grouped[item.account_id].append(item.prospect_id)
+    return grouped
+
+
+def _identity(item: ClaimedItem, stored: dict[str, Any]) -> Identity:
+    hints = item.hints or {}
+    known = {hint: hints.get(hint) or stored.get(column) or "" for hint, column in _IDENTITY_FIELDS.items()}
+    return Identity(email=item.prospect_email, **known)
+
+
+def _merge(current: dict[str, Any], offered: dict[str, str], *, overwrite: bool) -> dict[str, str]:
+    """The fields to write: empty ones get the offered value; with ``overwrite`` differing
+    ones do too. Never blanks a field."""
+    changes = {}
+    for name, value in offered.items():
+        if name not in current or not value:
+            continue
+        if not current[name] or (overwrite and current[name] != value):
+            changes[name] = value
+    return changes

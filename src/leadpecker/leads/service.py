@@ -1,0 +1,43 @@
+"""Loading the lead database."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from leadpecker.leads.keys import company_key, linkedin_key, name_key, website_domain
+from leadpecker.leads.repository import LeadRepository
+from leadpecker.leads.schemas import LeadFileRow
+
+
+def lead_row(lead: LeadFileRow, now: datetime) -> tuple[Any, ...]:
+    """A database row (LEAD_COLUMNS order) with the normalised keys the matcher looks up."""
+    linkedin = linkedin_key(lead.linkedin_url)
+    identity = lead.email or f"li:{linkedin or lead.linkedin_url.strip().lower()}"
+    return (
+        identity,
+        lead.email or None,
+        lead.first_name,
+        lead.last_name,
+        lead.linkedin_url,
+        lead.title,
+        lead.phone,
+        lead.company_name,
+        lead.company_website,
+        lead.industry,
+        lead.address,
+        lead.city,
+        lead.state,
+        lead.country,
+        linkedin or None,
+        name_key(lead.first_name, lead.last_name),
+        website_domain(lead.company_website),
+        company_key(lead.company_name),
+        now,
+    )
+
+
+async def upsert_leads(conn: AsyncConnection, rows: list[tuple[Any, ...]]) -> None:
+    await LeadRepository(conn).upsert(rows)
