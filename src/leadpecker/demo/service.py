@@ -1,7 +1,8 @@
 """The demo data set: a seeded, synthetic account a newcomer can try every example on.
 
 It holds the reference's own sample prospects (erlich@bachmanity.com, jared@piedpiper.com,
-recipientname@mail.com), a few thousand Faker prospects, campaigns, enrolments and activity.
+recipientname@mail.com), a few thousand Faker prospects, campaigns, enrolments and activity,
+and a lead database that knows most of them, so a first enrichment finds data.
 The same seed always gives the same data.
 """
 
@@ -20,6 +21,9 @@ from leadpecker.activity.service import import_activity
 from leadpecker.campaigns.schemas import CampaignFileRow, EnrolmentFileRow
 from leadpecker.campaigns.service import import_campaigns, import_enrolments
 from leadpecker.kit.db import Database
+from leadpecker.kit.types import utcnow
+from leadpecker.leads.schemas import LeadFileRow
+from leadpecker.leads.service import lead_row, upsert_leads
 from leadpecker.prospects.schemas import ProspectIn
 from leadpecker.prospects.service import add_prospects
 
@@ -64,6 +68,33 @@ REFERENCE_PROSPECTS = [
     },
     {"email": "recipientname@mail.com", "first_name": "Recipient", "last_name": "Name"},
 ]
+# Lead-database entries for the reference's people, so its enrichment example finds data.
+REFERENCE_LEADS = [
+    {
+        "email": "erlich@bachmanity.com",
+        "first_name": "Erlich",
+        "last_name": "Bachman",
+        "linkedin_url": "https://www.linkedin.com/in/erlich-bachman-404xyz",
+        "title": "CEO",
+        "company_name": "Bachmanity",
+        "company_website": "https://bachmanity.com",
+    },
+    {
+        "email": "jared@piedpiper.com",
+        "first_name": "Jared",
+        "last_name": "Dunn",
+        "linkedin_url": "https://www.linkedin.com/in/jared-dunn",
+        "title": "COO",
+        "phone": "+1 650-555-0123",
+        "company_name": "Pied Piper",
+        "company_website": "https://piedpiper.com",
+        "industry": "IT",
+        "address": "5230 Newell Road",
+        "city": "Palo Alto",
+        "state": "California",
+        "country": "United States",
+    },
+]
 CAMPAIGNS = [
     ("SaaS in America", "RUNNING"),
     ("SaaS in Europe", "RUNNING"),
@@ -84,6 +115,7 @@ class DemoData:
     campaigns: list[CampaignFileRow]
     enrolments: list[EnrolmentFileRow]
     activity: list[ActivityFileRow]
+    leads: list[LeadFileRow]
 
 
 def generate(prospect_count: int = 3_000, seed: int = SEED) -> DemoData:
@@ -100,6 +132,7 @@ def generate(prospect_count: int = 3_000, seed: int = SEED) -> DemoData:
 
     prospects = [ProspectIn.model_validate(record) for record in REFERENCE_PROSPECTS]
     seen = {record["email"] for record in REFERENCE_PROSPECTS}
+    leads = [LeadFileRow.model_validate(record) for record in REFERENCE_LEADS]
     while len(prospects) < prospect_count:
         first, last = fake.first_name(), fake.last_name()
         company, domain, industry = rng.choice(companies)
@@ -108,27 +141,43 @@ def generate(prospect_count: int = 3_000, seed: int = SEED) -> DemoData:
         if email in seen:
             continue
         seen.add(email)
+        person = {
+            "first_name": first,
+            "last_name": last,
+            "linkedin_url": f"https://www.linkedin.com/in/{local.replace('.', '-')}-{rng.randint(100, 999)}",
+            "title": fake.job()[:80],
+            "phone": fake.phone_number(),
+            "address": fake.street_address(),
+            "city": fake.city(),
+            "state": fake.state() if hasattr(fake, "state") else "",
+            "country": fake.current_country(),
+        }
+        # A third of the prospects are bare (email, name, company): the ones enrichment fills.
+        known = {"first_name": first, "last_name": last} if len(prospects) % 3 == 0 else person
         prospects.append(
             ProspectIn(
                 email=email,
-                first_name=first,
-                last_name=last,
                 company=company,
                 industry=industry,
                 website=f"https://{domain}",
-                linkedin_url=f"https://www.linkedin.com/in/{local.replace('.', '-')}-{rng.randint(100, 999)}",
                 tags=" ".join(rng.sample(TAGS, rng.randint(0, 2))),
-                title=fake.job()[:80],
-                phone=fake.phone_number(),
-                address=fake.street_address(),
-                city=fake.city(),
-                state=fake.state() if hasattr(fake, "state") else "",
-                country=fake.current_country(),
                 status=rng.choice(STATUSES),  # type: ignore[arg-type]
                 snippet1=f"Saw {company} is hiring",
                 snippet2=rng.choice(["", "Loved your talk", "Congrats on the round"]),
+                **known,
             )
         )
+        # The lead database knows about 60 % of the people.
+        if rng.random() < 0.6:
+            leads.append(
+                LeadFileRow(
+                    email=email,
+                    company_name=company,
+                    company_website=f"https://{domain}",
+                    industry=industry,
+                    **person,
+                )
+            )
 
     campaigns = [CampaignFileRow(name=name, status=status) for name, status in CAMPAIGNS]  # type: ignore[arg-type]
     enrolments: list[EnrolmentFileRow] = []
@@ -147,7 +196,7 @@ def generate(prospect_count: int = 3_000, seed: int = SEED) -> DemoData:
                 )
             )
             activity.extend(_history(rng, prospect.email, name, replied))
-    return DemoData(prospects, campaigns, enrolments, activity)
+    return DemoData(prospects, campaigns, enrolments, activity, leads)
 
 
 def _history(rng: random.Random, email: str, campaign: str, replied: bool) -> list[ActivityFileRow]:
@@ -192,4 +241,5 @@ async def load_demo(db: Database, prospect_count: int = 3_000) -> AccountRow:
         await import_campaigns(conn, created.id, data.campaigns)
         await import_enrolments(conn, created.id, list(enumerate(data.enrolments)))
         await import_activity(conn, created.id, list(enumerate(data.activity)))
+        await upsert_leads(conn, [lead_row(lead, utcnow()) for lead in data.leads])
     return await find_account(db, DEMO_ACCOUNT)
