@@ -51,13 +51,10 @@ class ClaimedItem:
 
 class EnrichmentRepository(AccountScopedRepository):
     async def pending_prospect_ids(self, prospect_ids: list[int]) -> set[int]:
-        found: set[int] = set()
-        for chunk in chunked(prospect_ids, _CHUNK):
-            query = self.select(EnrichmentItem, EnrichmentItem.prospect_id).where(
-                EnrichmentItem.status == "PENDING", EnrichmentItem.prospect_id.in_(chunk)
-            )
-            found.update((await self.conn.execute(query)).scalars())
-        return found
+        query = self.select(EnrichmentItem, EnrichmentItem.prospect_id).where(
+            EnrichmentItem.status == "PENDING", self.one_of(EnrichmentItem.prospect_id, prospect_ids)
+        )
+        return set((await self.conn.execute(query)).scalars())
 
     async def insert_batch(self, uuid: str, queued: int, submitted: int, now: datetime) -> int:
         result = await self.conn.execute(
@@ -103,13 +100,8 @@ class EnrichmentRepository(AccountScopedRepository):
         return [ItemRecord(*row) for row in rows]
 
     async def records_for_emails(self, emails: list[str]) -> list[ItemRecord]:
-        records: list[ItemRecord] = []
-        for chunk in chunked(sorted(set(emails)), _CHUNK):
-            rows = await self.conn.execute(self._records().where(EnrichmentItem.prospect_email.in_(chunk)))
-            records.extend(ItemRecord(*row) for row in rows)
-        if len(emails) > _CHUNK:  # chunks each came sorted; the whole answer must be too
-            records.sort(key=lambda record: record.created_at, reverse=True)
-        return records
+        query = self._records().where(self.one_of(EnrichmentItem.prospect_email, sorted(set(emails))))
+        return [ItemRecord(*row) for row in await self.conn.execute(query)]
 
     async def records_of_batch(self, uuid: str) -> list[ItemRecord] | None:
         batch = (

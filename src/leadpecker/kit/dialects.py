@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+from sqlalchemy import any_, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 
@@ -18,3 +20,16 @@ MAX_BIND_PARAMS = 32_000
 
 def chunked(items: list[Any], size: int) -> list[list[Any]]:
     return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+def in_values(dialect: str, column: Any, values: list[Any]) -> Any:
+    """``column IN (values)`` with the whole list as ONE bound parameter.
+
+    An expanded IN binds one parameter per value, which both drivers pay for per value; a list
+    of 5,000 emails costs tens of milliseconds before the database sees it. PostgreSQL takes
+    an array (``= ANY($1)``), SQLite a JSON array read by ``json_each``.
+    """
+    if dialect == "postgresql":
+        return column == any_(bindparam(None, values, type_=postgresql.ARRAY(column.type)))
+    as_json = orjson.dumps(values).decode()
+    return column.in_(select(func.json_each(as_json).table_valued("value").c.value).scalar_subquery())

@@ -13,6 +13,8 @@ from sqlalchemy import Delete, Select, Update, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import ColumnElement
 
+from leadpecker.kit.dialects import in_values
+
 
 class AccountScopedRepository:
     def __init__(self, conn: AsyncConnection, account_id: int) -> None:
@@ -36,6 +38,10 @@ class AccountScopedRepository:
 
     def delete(self, model: Any) -> Delete:
         return delete(model).where(self.mine(model))
+
+    def one_of(self, column: Any, values: list[Any]) -> ColumnElement[bool]:
+        """``column IN values`` bound as one parameter, however long the list (see in_values)."""
+        return in_values(self.dialect, column, values)
 
     def values(self, **fields: Any) -> dict[str, Any]:
         return {**fields, "account_id": self.account_id}

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadpecker.kit.bulk import bulk_insert
-from leadpecker.kit.dialects import chunked
+from leadpecker.kit.dialects import in_values
 from leadpecker.models import Lead
 
 LEAD_COLUMNS = (
@@ -34,7 +34,6 @@ LEAD_COLUMNS = (
 )
 # What a lead offers a prospect, in lead column names.
 LEAD_DATA_COLUMNS = LEAD_COLUMNS[2:14]
-_CHUNK = 5_000
 
 
 class LeadRepository:
@@ -54,12 +53,9 @@ class LeadRepository:
 
     async def by_column(self, column: str, values: list[str]) -> list[dict[str, Any]]:
         """Leads whose normalised ``column`` (email, linkedin_key, …) is one of ``values``."""
-        found: list[dict[str, Any]] = []
         key = Lead.__table__.c[column]
-        for chunk in chunked(sorted(set(values)), _CHUNK):
-            query = select(Lead.__table__).where(key.in_(chunk))
-            found.extend(dict(row._mapping) for row in await self.conn.execute(query))
-        return found
+        query = select(Lead.__table__).where(in_values(self.conn.dialect.name, key, sorted(set(values))))
+        return [dict(row._mapping) for row in await self.conn.execute(query)]
 
     async def count(self) -> int:
         return (await self.conn.execute(select(func.count()).select_from(Lead))).scalar_one()

@@ -9,34 +9,25 @@ from typing import Any
 from sqlalchemy import bindparam
 
 from leadpecker.kit.bulk import bulk_insert
-from leadpecker.kit.dialects import chunked, insert_on_conflict
+from leadpecker.kit.dialects import insert_on_conflict
 from leadpecker.kit.repository import AccountScopedRepository
 from leadpecker.models import CampaignProspect, Prospect
-
-_LOOKUP_CHUNK = 5_000
 
 
 class ProspectRepository(AccountScopedRepository):
     async def ids_by_email(self, emails: list[str]) -> dict[str, int]:
-        found: dict[str, int] = {}
-        for chunk in chunked(emails, _LOOKUP_CHUNK):
-            query = self.select(Prospect, Prospect.email, Prospect.id).where(Prospect.email.in_(chunk))
-            found.update((await self.conn.execute(query)).all())
-        return found
+        query = self.select(Prospect, Prospect.email, Prospect.id).where(self.one_of(Prospect.email, emails))
+        return dict((await self.conn.execute(query)).all())
 
     async def existing_ids(self, ids: list[int]) -> set[int]:
-        found: set[int] = set()
-        for chunk in chunked(ids, _LOOKUP_CHUNK):
-            query = self.select(Prospect, Prospect.id).where(Prospect.id.in_(chunk))
-            found.update((await self.conn.execute(query)).scalars())
-        return found
+        query = self.select(Prospect, Prospect.id).where(self.one_of(Prospect.id, ids))
+        return set((await self.conn.execute(query)).scalars())
 
-    async def statuses(self, ids: list[int]) -> dict[int, str]:
-        found: dict[int, str] = {}
-        for chunk in chunked(ids, _LOOKUP_CHUNK):
-            query = self.select(Prospect, Prospect.id, Prospect.status).where(Prospect.id.in_(chunk))
-            found.update((await self.conn.execute(query)).all())
-        return found
+    async def emails_and_statuses(self, ids: list[int]) -> dict[int, tuple[str, str]]:
+        query = self.select(Prospect, Prospect.id, Prospect.email, Prospect.status).where(
+            self.one_of(Prospect.id, ids)
+        )
+        return {row.id: (row.email, row.status) for row in await self.conn.execute(query)}
 
     async def insert_new(self, rows: list[dict[str, Any]]) -> dict[str, int]:
         """Insert prospects whose email is not yet in the account; an email that is (even one
@@ -87,39 +78,32 @@ class ProspectRepository(AccountScopedRepository):
         """id → {field: value} for the given prospects; with ``lock`` the rows stay locked
         (FOR UPDATE) until the transaction ends, so a merge sees what it overwrites."""
         columns = [Prospect.__table__.c[name] for name in fields]
-        found: dict[int, dict[str, Any]] = {}
-        for chunk in chunked(ids, _LOOKUP_CHUNK):
-            query = self.select(Prospect, Prospect.id, *columns).where(Prospect.id.in_(chunk))
-            if lock:
-                query = query.with_for_update()
-            for row in await self.conn.execute(query):
-                values = row._mapping
-                found[row.id] = {name: values[name] for name in fields}
-        return found
+        query = self.select(Prospect, Prospect.id, *columns).where(self.one_of(Prospect.id, ids))
+        if lock:
+            query = query.with_for_update()
+        return {
+            row.id: {name: row._mapping[name] for name in fields} for row in await self.conn.execute(query)
+        }
 
     async def delete_ids(self, ids: list[int]) -> None:
-        for chunk in chunked(ids, _LOOKUP_CHUNK):
-            await self.conn.execute(self.delete(Prospect).where(Prospect.id.in_(chunk)))
+        await self.conn.execute(self.delete(Prospect).where(self.one_of(Prospect.id, ids)))
 
     async def touch(self, ids: list[int], now: datetime) -> None:
-        for chunk in chunked(ids, _LOOKUP_CHUNK):
-            await self.conn.execute(self.update(Prospect).where(Prospect.id.in_(chunk)).values(updated=now))
+        await self.conn.execute(
+            self.update(Prospect).where(self.one_of(Prospect.id, ids)).values(updated=now)
+        )
 
     async def enrolled_ids(self, ids: list[int], campaign_ids: list[int]) -> set[int]:
-        found: set[int] = set()
-        for chunk in chunked(ids, _LOOKUP_CHUNK):
-            query = self.select(CampaignProspect, CampaignProspect.prospect_id).where(
-                CampaignProspect.prospect_id.in_(chunk),
-                CampaignProspect.campaign_id.in_(campaign_ids),
-            )
-            found.update((await self.conn.execute(query)).scalars())
-        return found
+        query = self.select(CampaignProspect, CampaignProspect.prospect_id).where(
+            self.one_of(CampaignProspect.prospect_id, ids),
+            CampaignProspect.campaign_id.in_(campaign_ids),
+        )
+        return set((await self.conn.execute(query)).scalars())
 
     async def unenrol(self, ids: list[int], campaign_ids: list[int]) -> None:
-        for chunk in chunked(ids, _LOOKUP_CHUNK):
-            await self.conn.execute(
-                self.delete(CampaignProspect).where(
-                    CampaignProspect.prospect_id.in_(chunk),
-                    CampaignProspect.campaign_id.in_(campaign_ids),
-                )
+        await self.conn.execute(
+            self.delete(CampaignProspect).where(
+                self.one_of(CampaignProspect.prospect_id, ids),
+                CampaignProspect.campaign_id.in_(campaign_ids),
             )
+        )
