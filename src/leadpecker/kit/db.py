@@ -70,6 +70,13 @@ class Database:
             async with conn.begin():
                 yield conn
 
+    async def analyze(self, *tables: str) -> None:
+        """Refresh the planner's statistics after a bulk load, so the first queries on the
+        new rows pick the right indexes (both databases spell it ANALYZE)."""
+        async with self.write() as conn:
+            for table in tables:
+                await conn.exec_driver_sql(f"ANALYZE {table}")
+
     async def dispose(self) -> None:
         await self.engine.dispose()
 

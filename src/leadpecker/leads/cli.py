@@ -45,6 +45,7 @@ def import_leads(
                 await upsert_leads(conn, rows)
             loaded += len(rows)
             problems.extend(bad)
+        await db.analyze("leads")
 
     with ParsedBatches(file, BATCH, parse) as parsed:
         run_with_db(lambda db: work(db, parsed))

@@ -68,6 +68,7 @@ def import_prospects(
                     await import_new(conn, owner.id, items)
             loaded += len(items)
             problems.extend(bad)
+        await db.analyze("prospects")
 
     with ParsedBatches(file, BATCH, parse) as parsed:
         run_with_db(lambda db: work(db, parsed))
