@@ -1,0 +1,31 @@
+"""`leadpecker demo`: a newcomer's first minutes."""
+
+from __future__ import annotations
+
+from tests.dbcheck import fetch
+
+from leadpecker.demo.service import DEMO_API_KEY
+
+
+def test_demo_loads_once_and_its_key_works(cli, server) -> None:
+    first = cli("demo", "--prospects", "300")
+    assert DEMO_API_KEY in first and "loaded" in first and "curl" in first
+    second = cli("demo", "--prospects", "300")
+    assert "already present" in second
+
+    with server.client(DEMO_API_KEY) as demo:
+        response = demo.post(
+            "/rest/v1/add_prospects_list",
+            json={"prospects": [{"email": "erlich@bachmanity.com"}, {"email": "jared@piedpiper.com"}]},
+        )
+    assert [p["status"] for p in response.json()["prospects"]] == ["DUPLICATE", "DUPLICATE"]
+    [(prospects, enrolled, events)] = fetch(
+        server.database_url,
+        "SELECT (SELECT count(*) FROM prospects WHERE account_id = a.id),"
+        " (SELECT count(*) FROM campaign_prospects WHERE account_id = a.id),"
+        " (SELECT count(*) FROM email_activity WHERE account_id = a.id)"
+        " FROM accounts a WHERE a.name = 'demo'",
+    )
+    assert prospects == 300 and enrolled > 100 and events > enrolled
+    [(leads,)] = fetch(server.database_url, "SELECT count(*) FROM leads WHERE email = 'jared@piedpiper.com'")
+    assert leads == 1
