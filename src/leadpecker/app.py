@@ -24,6 +24,7 @@ from leadpecker.http.envelopes import (
     method_not_allowed_response,
     not_found_response,
 )
+from leadpecker.http.openapi import without_422
 from leadpecker.http.ratelimit import RateLimitMiddleware, build_rate_limiter
 from leadpecker.http.timing import ServerTimingMiddleware
 from leadpecker.http.validation import to_bad_request
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await conn.exec_driver_sql("SELECT 1")
         return {"status": "ok"}
 
+    without_422(app)
     _install_error_handlers(app)
     limiter = build_rate_limiter(settings)
     if limiter is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi import FastAPI
 from pydantic import BaseModel, Field
 
 
@@ -57,3 +58,39 @@ V2_ERRORS = _errors(
         500: "Unexpected error",
     },
 )
+
+
+def query_parameter(
+    name: str, description: str, *, required: bool = False, example: str | None = None
+) -> dict[str, Any]:
+    """An OpenAPI query parameter for endpoints that parse their query string themselves
+    (v1 answers unknown parameters with its own 400, which FastAPI's parsing cannot)."""
+    parameter: dict[str, Any] = {
+        "name": name,
+        "in": "query",
+        "required": required,
+        "description": description,
+        "schema": {"type": "string"},
+    }
+    if example is not None:
+        parameter["example"] = example
+    return parameter
+
+
+def without_422(app: FastAPI) -> None:
+    """FastAPI documents a 422 for every body; leadpecker answers malformed input with 400 in
+    the envelope of the API version, so the 422 entries would be false."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build()
+            for operations in schema.get("paths", {}).values():
+                for operation in operations.values():
+                    operation.get("responses", {}).pop("422", None)
+            for name in ("HTTPValidationError", "ValidationError"):
+                schema.get("components", {}).get("schemas", {}).pop(name, None)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from leadpecker.http.auth import CurrentAccount
-from leadpecker.http.openapi import V1_ERRORS
+from leadpecker.http.openapi import V1_ERRORS, query_parameter
 from leadpecker.http.v1params import check_known, id_list, required, single
 from leadpecker.kit.errors import BadRequest
 from leadpecker.kit.json import JsonResponse
@@ -52,6 +52,14 @@ async def add_prospects_list(
     "/prospects",
     response_model=DeleteProspectsOut,
     summary="Delete prospects (id=1,2,3), or only remove them from campaigns (campaigns_id=7)",
+    openapi_extra={
+        "parameters": [
+            query_parameter("id", "Comma-separated prospect ids", required=True, example="1,2,3"),
+            query_parameter(
+                "campaigns_id", "Comma-separated campaign ids: only take the prospects out of these"
+            ),
+        ]
+    },
 )
 async def delete_prospects(request: Request, account: CurrentAccount) -> JsonResponse:
     params = request.query_params
