@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn
 
 from leadpecker.cli import run_with_db
-from leadpecker.demo.service import DEMO_ACCOUNT, DEMO_API_KEY, demo_exists, load_demo
+from leadpecker.demo.service import DEMO_ACCOUNT, DEMO_API_KEY, LOAD_STEPS, demo_exists, load_demo
 from leadpecker.kit.db import Database
 
 out = Console()
@@ -18,7 +19,15 @@ def ensure_demo(host: str = "127.0.0.1", port: int = 8000, prospects: int = 3_00
     async def work(db: Database) -> bool:
         if await demo_exists(db):
             return False
-        await load_demo(db, prospects)
+        with Progress(
+            TextColumn("[bold]demo data[/bold] {task.description}"), BarColumn(), console=out, transient=True
+        ) as progress:
+            task = progress.add_task("", total=LOAD_STEPS)
+
+            def step(name: str) -> None:
+                progress.update(task, description=name, completed=progress.tasks[0].completed + 1)
+
+            await load_demo(db, prospects, step)
         return True
 
     loaded = run_with_db(work)

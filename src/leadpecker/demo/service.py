@@ -9,6 +9,7 @@ The same seed always gives the same data.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -230,16 +231,28 @@ async def demo_exists(db: Database) -> bool:
     return any(account.name == DEMO_ACCOUNT for account in await list_accounts(db))
 
 
-async def load_demo(db: Database, prospect_count: int = 3_000) -> AccountRow:
-    """Create the demo account with its fixed key and load the seeded data set."""
+LOAD_STEPS = 6
+
+
+async def load_demo(
+    db: Database, prospect_count: int = 3_000, step: Callable[[str], None] = lambda _: None
+) -> AccountRow:
+    """Create the demo account with its fixed key and load the seeded data set; ``step`` is
+    told as each of the LOAD_STEPS parts begins (for a progress bar)."""
     from leadpecker.accounts.service import find_account
 
+    step("generating data")
     data = generate(prospect_count)
     created = await create_account(db, DEMO_ACCOUNT, credits=DEMO_CREDITS, api_key=DEMO_API_KEY)
     async with db.write() as conn:
+        step("prospects")
         await add_prospects(conn, created.id, data.prospects, update=False)
+        step("campaigns and enrolments")
         await import_campaigns(conn, created.id, data.campaigns)
         await import_enrolments(conn, created.id, list(enumerate(data.enrolments)))
+        step("activity")
         await import_activity(conn, created.id, list(enumerate(data.activity)))
+        step("lead database")
         await upsert_leads(conn, [lead_row(lead, utcnow()) for lead in data.leads])
+        step("done")
     return await find_account(db, DEMO_ACCOUNT)
