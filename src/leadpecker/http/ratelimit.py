@@ -38,8 +38,7 @@ class RateLimiter(Protocol):
 @dataclass
 class _Line:
     slots: asyncio.Semaphore
-    waiting: int = 0
-    users: int = 0
+    users: int = 0  # in flight plus waiting
 
 
 class LocalRateLimiter:
@@ -54,17 +53,16 @@ class LocalRateLimiter:
         line = self._lines.get(key)
         if line is None:
             line = self._lines[key] = _Line(asyncio.Semaphore(self.concurrency))
-        if line.slots.locked() and line.waiting >= self.queue:
+        # Counted before the first await: a burst arriving in one event-loop turn sees every
+        # earlier member of it, although none has taken a slot yet.
+        if line.users >= self.concurrency + self.queue:
             raise TooManyRequests(REFUSED)
         line.users += 1
         try:
-            line.waiting += 1
             try:
                 await asyncio.wait_for(line.slots.acquire(), self.wait_seconds)
             except TimeoutError:
                 raise TooManyRequests(REFUSED) from None
-            finally:
-                line.waiting -= 1
             try:
                 yield
             finally:

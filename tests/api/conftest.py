@@ -1,0 +1,86 @@
+"""Fixtures of the API suite, on top of the root harness (tests/conftest.py)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import httpx
+import pytest
+
+ROOT_CONFTEST = Path(__file__).resolve().parent.parent / "conftest.py"
+
+
+@pytest.fixture(scope="session")
+def harness(pytestconfig: pytest.Config) -> ModuleType:
+    """The root conftest module, for ``start_server``, ``new_database`` and ``Cli``.
+
+    Taken from pytest's plugin registry: ``import conftest`` would find whichever conftest.py
+    was imported last, as none of the test directories is a package.
+    """
+    for plugin in pytestconfig.pluginmanager.get_plugins():
+        file = getattr(plugin, "__file__", None)
+        if file and Path(file).resolve() == ROOT_CONFTEST:
+            return plugin  # type: ignore[return-value]
+    raise RuntimeError(f"{ROOT_CONFTEST} is not loaded")
+
+
+@pytest.fixture(scope="module")
+def launch(
+    harness: ModuleType, database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Callable[..., Any]]:
+    """Start extra servers with their own LEADPECKER_* settings, stopped when the module ends:
+    ``launch(rate_limit_wait_seconds="0.5")`` serves the session's database;
+    ``launch(database_url=url, …)`` another one."""
+    started: list[Any] = []
+
+    def start(database_url: str = database_url, **settings: str) -> Any:
+        server = harness.start_server(database_url, tmp_path_factory.mktemp("logs"), **settings)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+def create_account(harness: ModuleType, cli: Any, *options: str) -> Any:
+    name = f"acct-{uuid.uuid4().hex[:10]}"
+    data = json.loads(cli("accounts", "create", name, "--json", *options).strip().splitlines()[-1])
+    return harness.AccountInfo(data["id"], data["name"], data["api_key"])
+
+
+@pytest.fixture(scope="module")
+def shared_account(harness: ModuleType, cli: Any) -> Any:
+    """One account for the tests of a module that need no account of their own."""
+    return create_account(harness, cli)
+
+
+@pytest.fixture(scope="module")
+def shared_api(server: Any, shared_account: Any) -> Iterator[httpx.Client]:
+    with server.client(shared_account.api_key) as client:
+        yield client
+
+
+@pytest.fixture
+def other_account(new_account: Callable[..., Any]) -> Any:
+    """A second account, beside ``account``."""
+    return new_account()
+
+
+@pytest.fixture
+def other_api(server: Any, other_account: Any) -> Iterator[httpx.Client]:
+    """An HTTP client authenticated as ``other_account``."""
+    with server.client(other_account.api_key) as client:
+        yield client
+
+
+@pytest.fixture
+def anonymous(server: Any) -> Iterator[httpx.Client]:
+    """An HTTP client that presents no key."""
+    with server.client() as client:
+        yield client

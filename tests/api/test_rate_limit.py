@@ -1,0 +1,158 @@
+"""The per-key rate limit over HTTP (SPEC §3): one request in flight, six waiting, anything
+beyond refused at once with the reference's v1 409; a waiting request gives up after the wait.
+
+The requests that occupy the line are slow clients (apisupport.HeldRequest): their bodies
+arrive only when the test says so, which holds a slot as long as needed with no timing. The
+line is known to be full when a newcomer is refused, whatever order the requests arrived in.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from tests.api.apisupport import (
+    V1_TOO_MANY_BODY,
+    HeldRequest,
+    add_body,
+    add_emails,
+    answered_early,
+    hold,
+    new_emails,
+    raw_request,
+    redis_reachable,
+    statuses,
+)
+
+LINE = 1 + 6  # in flight + waiting
+
+
+class Line:
+    """Held requests of one key, closed at the end of the test."""
+
+    def __init__(self) -> None:
+        self.held: list[HeldRequest] = []
+
+    def hold(self, server: Any, key: str, count: int) -> list[HeldRequest]:
+        new = hold(server.url, key, count)
+        self.held += new
+        return new
+
+    def close(self) -> None:
+        for request in self.held:
+            request.close()
+
+
+@pytest.fixture
+def line() -> Iterator[Line]:
+    requests = Line()
+    yield requests
+    requests.close()
+
+
+def assert_refused(requests: list[HeldRequest]) -> None:
+    for request in requests:
+        response = request.read()
+        assert response.status_code == 409, response.text
+        assert response.json() == V1_TOO_MANY_BODY
+
+
+def assert_served(requests: list[HeldRequest]) -> None:
+    # Every body first: whichever of them holds the slot must be able to finish.
+    for request in requests:
+        request.send_rest()
+    for request in requests:
+        response = request.read()
+        assert response.status_code == 200, response.text
+        assert statuses(response.json()["prospects"]) == ["OK"]
+
+
+def test_beyond_one_in_flight_and_six_waiting_the_v1_answer_is_409_at_once(server, account, line) -> None:
+    held = line.hold(server, account.api_key, LINE + 3)
+    # Refused before anything was let through (the others wait for 15 s by default).
+    refused = answered_early(held, 3)
+    assert len(refused) == 3
+    assert_refused(refused)
+    # The seven in line are all served, one after the other, once their bodies arrive.
+    assert_served([request for request in held if request not in refused])
+    # And the line is empty again.
+    with server.client(account.api_key) as client:
+        assert statuses(add_emails(client, new_emails(1))) == ["OK"]
+
+
+def test_the_line_is_per_key_however_the_key_is_presented(server, account, line) -> None:
+    held = line.hold(server, account.api_key, LINE + 1)
+    refused = answered_early(held, 1)
+    assert len(refused) == 1  # the line is full now
+    basic = "Basic " + base64.b64encode(f"{account.api_key}:".encode()).decode()
+    response = raw_request(
+        server.url,
+        "POST",
+        "/rest/v1/add_prospects_list",
+        {"Authorization": basic, "Content-Type": "application/json"},
+        add_body(new_emails(1)),
+    )
+    assert response.status_code == 409
+    assert response.json() == V1_TOO_MANY_BODY
+    assert_served([request for request in held if request not in refused])
+
+
+def test_different_keys_do_not_block_each_other(server, account, other_account, line) -> None:
+    held = line.hold(server, account.api_key, LINE + 1)
+    refused = answered_early(held, 1)
+    assert len(refused) == 1  # the first key's line is full
+    with server.client(other_account.api_key) as client:
+        assert statuses(add_emails(client, new_emails(1))) == ["OK"]
+    assert_served([request for request in held if request not in refused])
+
+
+def test_waiting_requests_are_served_when_their_turn_comes(server, account, line) -> None:
+    held = line.hold(server, account.api_key, LINE)
+    assert_served(held)
+
+
+@pytest.fixture(scope="module")
+def short_wait_server(launch) -> Any:
+    return launch(rate_limit_wait_seconds="0.3")
+
+
+def test_a_waiting_request_gives_up_after_the_wait_with_409(short_wait_server, account, line) -> None:
+    held = line.hold(short_wait_server, account.api_key, 3)
+    # The line has room (3 < 7): only the wait can refuse the two that are not in flight.
+    refused = answered_early(held, 2)
+    assert len(refused) == 2
+    assert_refused(refused)
+    assert_served([request for request in held if request not in refused])
+
+
+@pytest.fixture(scope="module")
+def unlimited_server(launch) -> Any:
+    return launch(rate_limit_enabled="false")
+
+
+def test_with_the_limit_switched_off_nothing_is_refused(unlimited_server, account, line) -> None:
+    held = line.hold(unlimited_server, account.api_key, LINE + 3)
+    assert_served(held)  # all ten at once, none refused
+
+
+@pytest.fixture(scope="module")
+def redis_servers(launch) -> tuple[Any, Any]:
+    if not redis_reachable():
+        pytest.skip("Redis not reachable at 127.0.0.1:6379")
+    url = "redis://127.0.0.1:6379/0"
+    return launch(redis_url=url), launch(redis_url=url)
+
+
+def test_with_redis_the_line_is_shared_by_every_process(redis_servers, account, line) -> None:
+    first, second = redis_servers
+    held = line.hold(first, account.api_key, 4) + line.hold(second, account.api_key, 4)
+    # Four per process would fit a line of seven in each; one line across both does not.
+    refused = answered_early(held, 1)
+    assert len(refused) == 1
+    assert_refused(refused)
+    assert_served([request for request in held if request not in refused])
+    with first.client(account.api_key) as one, second.client(account.api_key) as two:
+        assert statuses(add_emails(one, new_emails(1))) == ["OK"]
+        assert statuses(add_emails(two, new_emails(1))) == ["OK"]
