@@ -8,11 +8,12 @@ import io
 import multiprocessing
 import os
 from collections.abc import AsyncIterator, Callable, Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 import orjson
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 
 from leadpecker.kit.errors import UsageError
@@ -148,10 +149,20 @@ def describe(error: ValidationError) -> str:
     return f"{where}: {first['msg']}"
 
 
+@cache
+def _list_adapter(model: type[M]) -> TypeAdapter[list[M]]:
+    return TypeAdapter(list[model])  # type: ignore[valid-type]
+
+
 def validate_rows(
     model: type[M], path: Path, batch: list[tuple[int, dict[str, Any]]]
 ) -> tuple[list[tuple[int, M]], list[str]]:
     """Validate file rows against ``model``; bad rows are left out and described by line."""
+    try:  # the whole batch at once is about a third faster than row by row
+        models = _list_adapter(model).validate_python([record for _, record in batch])
+        return [(line_no, item) for (line_no, _), item in zip(batch, models, strict=True)], []
+    except ValidationError:
+        pass  # some row is bad: go row by row to keep the others and name it
     valid: list[tuple[int, M]] = []
     problems: list[str] = []
     for line_no, record in batch:

@@ -7,39 +7,17 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from pydantic import TypeAdapter, ValidationError
-from rich.console import Console
 
 from leadpecker.accounts.service import find_account
 from leadpecker.cli import report_load, run_with_db
 from leadpecker.kit.db import Database
-from leadpecker.kit.files import ParsedBatches, describe
+from leadpecker.kit.files import ParsedBatches, validate_rows
 from leadpecker.kit.types import utcnow
 from leadpecker.prospects.schemas import ProspectIn
 from leadpecker.prospects.service import add_prospects, import_new, import_rows
 
 prospects_app = typer.Typer(help="Load prospects from files.", no_args_is_help=True)
-out = Console()
 BATCH = 5_000
-PROSPECT_LIST = TypeAdapter(list[ProspectIn])
-
-
-def validate_prospects(
-    path: Path, batch: list[tuple[int, dict[str, Any]]]
-) -> tuple[list[ProspectIn], list[str]]:
-    """Validate a batch of file rows; bad rows are left out and described by line."""
-    try:
-        return PROSPECT_LIST.validate_python([record for _, record in batch]), []
-    except ValidationError:
-        pass  # some row is bad: validate one by one to keep the others and name it
-    valid: list[ProspectIn] = []
-    problems: list[str] = []
-    for line_no, record in batch:
-        try:
-            valid.append(ProspectIn.model_validate(record))
-        except ValidationError as error:
-            problems.append(f"{path}:{line_no}: {describe(error)}")
-    return valid, problems
 
 
 @prospects_app.command("import")
@@ -54,7 +32,8 @@ def import_prospects(
 
     def parse(batch: list[tuple[int, dict[str, Any]]]) -> tuple[list[Any], list[str]]:
         # Runs in the parsing process: without --update it builds finished database rows.
-        valid, bad = validate_prospects(file, batch)
+        rows, bad = validate_rows(ProspectIn, file, batch)
+        valid = [prospect for _, prospect in rows]
         return (valid if update else import_rows(valid, utcnow())), bad
 
     async def work(db: Database, parsed: ParsedBatches[tuple[list[Any], list[str]]]) -> None:
