@@ -49,7 +49,9 @@ def credits_to_millis(amount: str | int | Decimal) -> int:
 
 
 def millis_to_credits(millis: int) -> Decimal:
-    return (Decimal(millis) / credit_service.MILLIS_PER_CREDIT).normalize()
+    """7500 → 7.5 and 10000 → 10: no trailing zeros, and never the exponent form "1E+1"."""
+    credits = (Decimal(millis) / credit_service.MILLIS_PER_CREDIT).normalize()
+    return credits.quantize(Decimal(1)) if credits == credits.to_integral_value() else credits
 
 
 async def create_account(
