@@ -39,6 +39,12 @@ class Settings(BaseSettings):
     )
     worker_poll_seconds: float = Field(default=0.05, gt=0, description="Idle workers look this often.")
     worker_max_attempts: int = Field(default=5, ge=1, description="Claims before an item gives up.")
+    match_threshold: float = Field(
+        default=0.8,
+        ge=0.5,
+        le=1.0,
+        description="Confidence a lead needs to be taken as the prospect (see docs/matching.md).",
+    )
     enrichment_overwrite: bool = Field(
         default=False,
         description="Let enrichment replace non-empty prospect fields (default: fill empty only).",

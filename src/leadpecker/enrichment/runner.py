@@ -9,9 +9,9 @@ from leadpecker.leads.source import LeadDatabaseSource
 from leadpecker.settings import Settings
 
 
-def build_sources(db: Database) -> list[EnrichmentSource]:
+def build_sources(db: Database, settings: Settings) -> list[EnrichmentSource]:
     """The enrichment sources, strongest first. Add a source here to plug it in."""
-    return [LeadDatabaseSource(db)]
+    return [LeadDatabaseSource(db, threshold=settings.match_threshold)]
 
 
 def build_worker(db: Database, settings: Settings) -> EnrichmentWorker:
@@ -22,4 +22,4 @@ def build_worker(db: Database, settings: Settings) -> EnrichmentWorker:
         max_attempts=settings.worker_max_attempts,
         overwrite=settings.enrichment_overwrite,
     )
-    return EnrichmentWorker(db, build_sources(db), config)
+    return EnrichmentWorker(db, build_sources(db, settings), config)

@@ -51,11 +51,21 @@ class LeadRepository:
             update_columns=LEAD_COLUMNS[1:],
         )
 
-    async def by_column(self, column: str, values: list[str]) -> list[dict[str, Any]]:
-        """Leads whose normalised ``column`` (email, linkedin_key, …) is one of ``values``."""
-        key = Lead.__table__.c[column]
-        query = select(Lead.__table__).where(in_values(self.conn.dialect.name, key, sorted(set(values))))
-        return [dict(row._mapping) for row in await self.conn.execute(query)]
+    async def candidates(
+        self, *, emails: list[str], linkedin_keys: list[str], name_keys: list[str]
+    ) -> list[dict[str, Any]]:
+        """Every lead sharing an email, a LinkedIn key or a folded name with the batch: one
+        indexed lookup per key kind, each binding its whole list as a single parameter."""
+        dialect = self.conn.dialect.name
+        table = Lead.__table__
+        found: dict[int, dict[str, Any]] = {}
+        for column, values in (("email", emails), ("linkedin_key", linkedin_keys), ("name_key", name_keys)):
+            if not values:
+                continue
+            query = select(table).where(in_values(dialect, table.c[column], sorted(set(values))))
+            for row in await self.conn.execute(query):
+                found[row.id] = dict(row._mapping)
+        return list(found.values())
 
     async def count(self) -> int:
         return (await self.conn.execute(select(func.count()).select_from(Lead))).scalar_one()

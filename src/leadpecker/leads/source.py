@@ -1,8 +1,7 @@
 """The built-in enrichment source: the operator's lead database.
 
-This first matcher accepts only the two signals that identify a person on their own: the
-exact email, then the normalised LinkedIn profile URL. Each lookup is one indexed query per
-claimed batch, never one per prospect.
+Candidates for a whole claimed batch are fetched with three indexed lookups (by email, by
+LinkedIn key, by folded name), never one query per prospect; leads/matcher.py decides.
 """
 
 from __future__ import annotations
@@ -12,7 +11,8 @@ from typing import Any
 
 from leadpecker.enrichment.sources import Identity, Match
 from leadpecker.kit.db import Database
-from leadpecker.leads.keys import linkedin_key, normalise_email
+from leadpecker.leads.keys import email_domain, fold
+from leadpecker.leads.matcher import DEFAULT_THRESHOLD, LeadKeys, ProspectKeys, decide
 from leadpecker.leads.repository import LeadRepository
 
 # Lead column → prospect field.
@@ -30,40 +30,71 @@ LEAD_TO_PROSPECT = {
     "state": "state",
     "country": "country",
 }
-EMAIL_CONFIDENCE = 1.0
-LINKEDIN_CONFIDENCE = 0.95
 
 
 def offered_fields(lead: dict[str, Any]) -> dict[str, str]:
     return {field: lead[column] for column, field in LEAD_TO_PROSPECT.items() if lead[column]}
 
 
+def lead_keys(lead: dict[str, Any]) -> LeadKeys:
+    domains = {lead["company_domain"], email_domain(lead["email"] or "")} - {""}
+    return LeadKeys(
+        id=lead["id"],
+        email=lead["email"] or "",
+        linkedin=lead["linkedin_key"] or "",
+        name=lead["name_key"],
+        last_name=fold(lead["last_name"]),
+        domains=frozenset(domains),
+        company=lead["company_key"],
+    )
+
+
 class LeadDatabaseSource:
     name = "lead_database"
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, threshold: float = DEFAULT_THRESHOLD) -> None:
         self.db = db
+        self.threshold = threshold
 
     async def match(self, identities: Sequence[Identity]) -> list[Match | None]:
-        emails = [normalise_email(identity.email) for identity in identities]
-        linkedins = [linkedin_key(identity.linkedin_url) for identity in identities]
+        keys = [ProspectKeys.of(identity) for identity in identities]
         async with self.db.read() as conn:
-            leads = LeadRepository(conn)
-            by_email = {lead["email"]: lead for lead in await leads.by_column("email", emails)}
-            wanted = [
-                key for email, key in zip(emails, linkedins, strict=True) if key and email not in by_email
-            ]
-            by_linkedin: dict[str, list[dict[str, Any]]] = {}
-            for lead in await leads.by_column("linkedin_key", wanted) if wanted else []:
-                by_linkedin.setdefault(lead["linkedin_key"], []).append(lead)
+            leads = await LeadRepository(conn).candidates(
+                emails=[k.email for k in keys if k.email],
+                linkedin_keys=[k.linkedin for k in keys if k.linkedin],
+                # A name alone identifies no one: only names with a domain or company to check.
+                name_keys=[k.name for k in keys if k.name and (k.domains or k.company)],
+            )
+        by_id = {lead["id"]: lead for lead in leads}
+        indexed = _CandidateIndex([lead_keys(lead) for lead in leads])
         answers: list[Match | None] = []
-        for email, key in zip(emails, linkedins, strict=True):
-            if email in by_email:
-                answers.append(Match(offered_fields(by_email[email]), "email", EMAIL_CONFIDENCE))
-            elif key and len(by_linkedin.get(key, ())) == 1:  # two leads on one profile: ambiguous
-                answers.append(
-                    Match(offered_fields(by_linkedin[key][0]), "linkedin_url", LINKEDIN_CONFIDENCE)
-                )
-            else:
+        for prospect in keys:
+            decision = decide(prospect, indexed.candidates_of(prospect), self.threshold)
+            if decision.lead_id is None:
                 answers.append(None)
+            else:
+                lead = by_id[decision.lead_id]
+                answers.append(Match(offered_fields(lead), decision.signal, decision.confidence))
         return answers
+
+
+class _CandidateIndex:
+    """Candidates per prospect from one batch's leads, by each key they can share."""
+
+    def __init__(self, leads: list[LeadKeys]) -> None:
+        self.by: dict[tuple[str, str], list[LeadKeys]] = {}
+        for lead in leads:
+            for kind, value in (("email", lead.email), ("linkedin", lead.linkedin), ("name", lead.name)):
+                if value:
+                    self.by.setdefault((kind, value), []).append(lead)
+
+    def candidates_of(self, prospect: ProspectKeys) -> list[LeadKeys]:
+        found: dict[int, LeadKeys] = {}
+        for kind, value in (
+            ("email", prospect.email),
+            ("linkedin", prospect.linkedin),
+            ("name", prospect.name),
+        ):
+            for lead in self.by.get((kind, value), ()) if value else ():
+                found[lead.id] = lead
+        return list(found.values())
