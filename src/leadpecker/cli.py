@@ -99,7 +99,7 @@ def _register() -> None:
     from leadpecker.activity.cli import activity_app
     from leadpecker.campaigns.cli import campaigns_app, enrolments_app
     from leadpecker.demo.cli import register_demo
-    from leadpecker.enrichment.cli import register_worker
+    from leadpecker.enrichment.cli import enrichment_app, register_worker
     from leadpecker.leads.cli import leads_app
     from leadpecker.prospects.cli import prospects_app
     from leadpecker.serve import register_serve
@@ -112,6 +112,7 @@ def _register() -> None:
     app.add_typer(enrolments_app, name="enrolments")
     app.add_typer(activity_app, name="activity")
     app.add_typer(leads_app, name="leads")
+    app.add_typer(enrichment_app, name="enrichment")
     register_serve(app)
     register_demo(app)
     register_worker(app)

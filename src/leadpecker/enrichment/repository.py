@@ -133,6 +133,31 @@ class EnrichmentRepository(AccountScopedRepository):
             done += result.rowcount
         return done
 
+    async def latest_hints(self, prospect_id: int) -> dict[str, Any] | None:
+        """The hints of the prospect's most recent enrichment request, if any."""
+        query = (
+            self.select(EnrichmentItem, EnrichmentItem.hints)
+            .where(EnrichmentItem.prospect_id == prospect_id)
+            .order_by(EnrichmentItem.id.desc())
+            .limit(1)
+        )
+        return (await self.conn.execute(query)).scalar_one_or_none()
+
+    async def provenance_of(self, prospect_id: int) -> list[dict[str, Any]]:
+        query = (
+            self.select(
+                FieldProvenance,
+                FieldProvenance.field,
+                FieldProvenance.source,
+                FieldProvenance.signal,
+                FieldProvenance.confidence,
+                FieldProvenance.enriched_at,
+            )
+            .where(FieldProvenance.prospect_id == prospect_id)
+            .order_by(FieldProvenance.field)
+        )
+        return [dict(row._mapping) for row in await self.conn.execute(query)]
+
     async def record_provenance(self, rows: list[dict[str, Any]]) -> None:
         """Per-field provenance; a field enriched again gets its newest origin."""
         if not rows:

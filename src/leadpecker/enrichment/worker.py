@@ -121,7 +121,10 @@ class EnrichmentWorker:
         for source in self.sources:
             if not open_plans:
                 break
-            identities = [_identity(plan.item, stored[plan.item.prospect_id]) for plan in open_plans]  # type: ignore[index]
+            identities = [
+                identity_of(plan.item.prospect_email, plan.item.hints, stored[plan.item.prospect_id])  # type: ignore[index]
+                for plan in open_plans
+            ]
             answers = await source.match(identities)
             for plan, answer in zip(open_plans, answers, strict=True):
                 if answer is not None:
@@ -161,7 +164,7 @@ class EnrichmentWorker:
         for plan in matched:
             values = current.get(plan.item.prospect_id)  # type: ignore[arg-type]
             if values is not None:
-                plan.changes = _merge(values, plan.match.fields, overwrite=self.config.overwrite)  # type: ignore[union-attr]
+                plan.changes = merge(values, plan.match.fields, overwrite=self.config.overwrite)  # type: ignore[union-attr]
 
         results = [
             (plan.item.id, "PROCESSED_ENRICHED" if plan.changes else "PROCESSED_NOT_ENRICHED")
@@ -206,13 +209,14 @@ def _prospects_by_account(claimed: list[ClaimedItem]) -> dict[int, list[int]]:
     return grouped
 
 
-def _identity(item: ClaimedItem, stored: dict[str, Any]) -> Identity:
-    hints = item.hints or {}
+def identity_of(email: str, hints: dict[str, Any] | None, stored: dict[str, Any]) -> Identity:
+    """The identity to match: each hint the request sent, else the prospect's stored value."""
+    hints = hints or {}
     known = {hint: hints.get(hint) or stored.get(column) or "" for hint, column in _IDENTITY_FIELDS.items()}
-    return Identity(email=item.prospect_email, **known)
+    return Identity(email=email, **known)
 
 
-def _merge(current: dict[str, Any], offered: dict[str, str], *, overwrite: bool) -> dict[str, str]:
+def merge(current: dict[str, Any], offered: dict[str, str], *, overwrite: bool) -> dict[str, str]:
     """The fields to write: empty ones get the offered value; with ``overwrite`` differing
     ones do too. Never blanks a field."""
     changes = {}
