@@ -62,8 +62,10 @@ def test_signals_through_the_pipeline(cli, new_account, server, tmp_path: Path) 
                     {"email": "jdoe@gmail.com", "first_name": "Jane", "last_name": "Doe",
                      "company_website": "http://ACME.co.uk/about"},
                     {"email": "j.muller@globex.com"},
-                    {"email": "pat@gmail.com", "first_name": "Pat", "last_name": "Lee", "company_name": "Initech"},
-                    {"email": "sam@gmail.com", "first_name": "Sam", "last_name": "Roe", "company_name": "Pied Piper"},
+                    {"email": "pat@gmail.com", "first_name": "Pat", "last_name": "Lee",
+                     "company_name": "Initech"},
+                    {"email": "sam@gmail.com", "first_name": "Sam", "last_name": "Roe",
+                     "company_name": "Pied Piper"},
                     {"email": "nobody@gmail.com"},
                 ]
             },
