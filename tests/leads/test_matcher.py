@@ -113,3 +113,24 @@ def test_the_threshold_is_the_operators() -> None:
     keys = prospect(first_name="Jane", last_name="Doe", company_name="Acme")
     assert decide(keys, [lead(1, **JANE)], 0.80).lead_id == 1
     assert decide(keys, [lead(1, **JANE)], 0.95).lead_id is None
+
+
+def test_a_profile_match_survives_a_job_change() -> None:
+    # The lead database knows Jane at her old employer; the prospect writes from the new one.
+    decision = decide(
+        prospect(email="jane@newco.com", linkedin_url="https://linkedin.com/in/jane-doe"),
+        [lead(1, linkedin="linkedin.com/in/jane-doe", **JANE)],
+        DEFAULT_THRESHOLD,
+    )
+    assert (decision.lead_id, decision.signal) == (1, "linkedin_url")
+
+
+def test_a_namesake_at_the_same_named_company_on_another_domain_is_no_match() -> None:
+    decision = decide(
+        prospect(
+            email="jane.doe@acme-industries.com", first_name="Jane", last_name="Doe", company_name="Acme"
+        ),
+        [lead(1, **JANE)],
+        DEFAULT_THRESHOLD,
+    )
+    assert decision.lead_id is None

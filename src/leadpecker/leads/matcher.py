@@ -11,10 +11,9 @@ Signals, strongest first, each with the confidence it gives on its own:
                    (legal forms such as "Inc." ignored)
 
 A candidate's confidence is its strongest signal's, plus AGREEMENT_BONUS for each further
-agreeing signal, minus a penalty for each disagreement where both sides know the value
-(names differ — less when only the first name does, a possible nickname —, company domains
-differ, company names differ). A candidate below the
-threshold is no match; two different leads both above it and within AMBIGUITY_MARGIN of each
+agreeing signal, minus a PENALTY for each disagreement where both sides know the value (see
+the table: what a disagreement costs depends on the signal). A candidate below the threshold
+is no match; two different leads both above it and within AMBIGUITY_MARGIN of each
 other are ambiguous — no match either, because writing another person's phone into a prospect
 is worse than writing nothing.
 """
@@ -36,7 +35,16 @@ from leadpecker.leads.keys import (
 
 SIGNAL_CONFIDENCE = {"email": 1.0, "linkedin_url": 0.95, "name_domain": 0.90, "name_company": 0.85}
 AGREEMENT_BONUS = 0.02
-PENALTY = {"name": 0.40, "first_name": 0.10, "domain": 0.30, "company": 0.15}
+# What a disagreement (both sides know the value, and it differs) costs depends on what linked
+# the candidate. A LinkedIn profile is one person: another surname says "not them", another
+# first name may be a nickname, another employer only a job change. For a name-based link the
+# company is the evidence itself: a name + company match whose domains differ is likely a
+# namesake at another branch or firm.
+PENALTY = {
+    "linkedin_url": {"name": 0.40, "first_name": 0.10, "domain": 0.05, "company": 0.05},
+    "name_domain": {"company": 0.05},
+    "name_company": {"domain": 0.30},
+}
 DEFAULT_THRESHOLD = 0.80
 # Two candidates above the threshold are one person only if the best leads by this much.
 AMBIGUITY_MARGIN = 0.10
@@ -110,13 +118,15 @@ def score(prospect: ProspectKeys, lead: LeadKeys) -> tuple[str, float]:
     confidence = SIGNAL_CONFIDENCE[strongest] + AGREEMENT_BONUS * (len(agreeing) - 1)
     if strongest == "email":
         return strongest, 1.0  # the address is the person: nothing outweighs it
+    penalty = PENALTY[strongest]
+    disagreements = []
     if prospect.name and lead.name and not same_name:
-        # Another first name with the same last name may be a nickname (Bob / Robert).
-        confidence -= PENALTY["first_name" if prospect.last_name == lead.last_name else "name"]
+        disagreements.append("first_name" if prospect.last_name == lead.last_name else "name")
     if prospect.domains and lead.domains and not same_domain:
-        confidence -= PENALTY["domain"]
+        disagreements.append("domain")
     if prospect.company and lead.company and not same_company:
-        confidence -= PENALTY["company"]
+        disagreements.append("company")
+    confidence -= sum(penalty.get(disagreement, 0.0) for disagreement in disagreements)
     return strongest, round(min(confidence, 1.0), 4)
 
 
