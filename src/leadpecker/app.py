@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -19,11 +18,11 @@ from leadpecker.enrichment.runner import build_worker
 from leadpecker.http.bodies import PayloadTooLarge, RequestBodyMiddleware
 from leadpecker.http.envelopes import (
     error_response,
-    internal_error_response,
     is_v1,
     method_not_allowed_response,
     not_found_response,
 )
+from leadpecker.http.failures import UnexpectedFailureMiddleware
 from leadpecker.http.openapi import without_422
 from leadpecker.http.ratelimit import RateLimitMiddleware, build_rate_limiter
 from leadpecker.http.timing import ServerTimingMiddleware
@@ -33,8 +32,6 @@ from leadpecker.kit.errors import BadRequest, LeadpeckerError
 from leadpecker.kit.json import JsonResponse
 from leadpecker.prospects.endpoints import router as prospects_router
 from leadpecker.settings import Settings, get_settings
-
-log = logging.getLogger("leadpecker")
 
 DESCRIPTION = """
 A self-hosted, wire-compatible stand-in for the Woodpecker.co prospect API.
@@ -93,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(RateLimitMiddleware, limiter=limiter)
     app.add_middleware(RequestBodyMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(ServerTimingMiddleware)
+    app.add_middleware(UnexpectedFailureMiddleware)  # outermost: it answers for all the others
     return app
 
 
@@ -119,8 +117,3 @@ def _install_error_handlers(app: FastAPI) -> None:
             # FastAPI's only 400 of its own: a body it could not decode (e.g. not UTF-8).
             return error_response(path, BadRequest(f"body: {exc.detail} (not UTF-8 JSON)"))
         return error_response(path, LeadpeckerError(str(exc.detail), status_code=exc.status_code))
-
-    @app.exception_handler(Exception)
-    async def unexpected_error(request: Request, exc: Exception) -> Response:
-        log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return internal_error_response(request.url.path)

@@ -141,11 +141,6 @@ def test_an_unexpected_failure_is_500_e_unnown_without_a_trace(broken) -> None:
     assert "Traceback" in server.log()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app.py's catch-all handler runs in Starlette's ServerErrorMiddleware, which re-raises "
-    "after sending the 500; uvicorn then closes the keep-alive connection under the client",
-)
 def test_the_connection_stays_usable_after_a_500(broken) -> None:
     server, key = broken
     parts = urlsplit(server.url)
