@@ -1,0 +1,356 @@
+"""Helpers of the enrichment suite: the three endpoints over HTTP, a poller with a deadline,
+leads and prospects loaded the way an operator and a client load them, and a direct look at
+the rows the API does not show (ledger, provenance, prospect fields).
+
+The direct database access only *reads*, except ``Store.age_batch``, which arranges time
+(moves a batch's ``created_at`` into the past) so the 24-hour window can be tested without
+waiting a day.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import http.client
+import json
+import re
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import httpx
+from sqlalchemy import select, text, update
+from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
+from sqlalchemy.pool import NullPool
+
+from leadpecker.kit.db import async_database_url
+from leadpecker.models import EnrichmentBatch, EnrichmentItem
+
+T = TypeVar("T")
+
+QUEUE = "/rest/v2/lead_finder/prospects/enrichments"
+QUERY = f"{QUEUE}/statuses/query"
+ADD = "/rest/v1/add_prospects_list"
+PRICE = 1_500  # millis: 1.5 credits per enriched prospect
+RECORD_KEYS = ["uuid", "prospect_email", "created", "status"]
+# The reference's form: ISO 8601, seconds, a colon in the offset (UTC here).
+CREATED = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00$")
+V2_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
+LEAD_COLUMNS = [
+    "email",
+    "first_name",
+    "last_name",
+    "linkedin_url",
+    "title",
+    "phone",
+    "company_name",
+    "company_website",
+    "industry",
+    "address",
+    "city",
+    "state",
+    "country",
+]
+
+
+def tag() -> str:
+    return uuid.uuid4().hex[:10]
+
+
+def fresh_emails(count: int, prefix: str = "p") -> list[str]:
+    """Addresses no other test uses (leads are shared by every account of a database)."""
+    run = tag()
+    return [f"{prefix}{i}-{run}@example.com" for i in range(count)]
+
+
+# --- the API ---------------------------------------------------------------------------------
+
+
+def queue(client: httpx.Client, prospects: list[dict[str, Any]] | list[str]) -> dict[str, Any]:
+    """POST a queue request (emails alone or full entries); asserts 200, returns the body."""
+    entries = [{"email": p} if isinstance(p, str) else p for p in prospects]
+    response = client.post(QUEUE, json={"prospects": entries})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert list(body) == ["uuid", "prospects_count", "total_prospects_count", "status"], body
+    return body
+
+
+def query(client: httpx.Client, emails: list[str] | None = None) -> list[dict[str, Any]]:
+    """The statuses query: without emails an empty object, else the emails filter."""
+    response = client.post(QUERY, json={} if emails is None else {"emails": emails})
+    return records_of(response)
+
+
+def batch(client: httpx.Client, batch_uuid: str) -> list[dict[str, Any]]:
+    return records_of(client.get(f"{QUEUE}/{batch_uuid}"))
+
+
+def records_of(response: httpx.Response) -> list[dict[str, Any]]:
+    """The records of a 200 listing, each checked for the reference's shape."""
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert list(body) == ["prospect_enrichments"], body
+    for record in body["prospect_enrichments"]:
+        assert list(record) == RECORD_KEYS, record
+        assert CREATED.match(record["created"]), record
+        assert record["status"] in ("PENDING", "PROCESSED_ENRICHED", "PROCESSED_NOT_ENRICHED"), record
+        uuid.UUID(record["uuid"])
+    return body["prospect_enrichments"]
+
+
+def statuses_by_email(records: list[dict[str, Any]]) -> dict[str, str]:
+    by_email: dict[str, str] = {}
+    for record in records:
+        assert record["prospect_email"] not in by_email, f"two records of one prospect: {records}"
+        by_email[record["prospect_email"]] = record["status"]
+    return by_email
+
+
+def wait_until_processed(client: httpx.Client, batch_uuid: str, timeout: float = 30) -> list[dict[str, Any]]:
+    """Poll the batch until no record is PENDING; fail with what was seen after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        records = batch(client, batch_uuid)
+        if records and all(record["status"] != "PENDING" for record in records):
+            return records
+        if time.monotonic() > deadline:
+            raise AssertionError(f"batch {batch_uuid} still pending after {timeout} s: {records}")
+        time.sleep(0.02)
+
+
+def add_prospects(client: httpx.Client, prospects: list[dict[str, Any]] | list[str]) -> None:
+    """Create prospects in the client's account through v1 add_prospects_list."""
+    entries = [{"email": p} if isinstance(p, str) else p for p in prospects]
+    for start in range(0, len(entries), 20_000):
+        response = client.post(ADD, json={"prospects": entries[start : start + 20_000]})
+        assert response.status_code == 200, response.text
+        outcomes = response.json()["prospects"]
+        assert all(outcome["status"] == "OK" for outcome in outcomes), outcomes[:5]
+
+
+def assert_v2_error(response: httpx.Response | RawResponse, status: int, title: str) -> dict[str, Any]:
+    """The v2 envelope: title, status, details, timestamp (UTC), extra; no stack trace."""
+    assert response.status_code == status, (response.status_code, response.text)
+    body = response.json()
+    assert set(body) == {"title", "status", "details", "timestamp", "extra"}, body
+    assert body["title"] == title, body
+    assert body["status"] == status, body
+    assert isinstance(body["details"], str) and body["details"], body
+    assert V2_TIMESTAMP.match(body["timestamp"]), body
+    for tell in ("Traceback", 'File "', "sqlalchemy", "sqlite3", "asyncpg"):
+        assert tell not in response.text, response.text
+    return body
+
+
+# --- leads -------------------------------------------------------------------------------------
+
+
+def write_leads(path: Path, leads: list[dict[str, str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, LEAD_COLUMNS)
+        writer.writeheader()
+        for lead in leads:
+            writer.writerow({column: lead.get(column, "") for column in LEAD_COLUMNS})
+    return path
+
+
+def full_lead(email: str, **fields: str) -> dict[str, str]:
+    """A lead with every column set (values derived from the email unless given)."""
+    name = email.split("@")[0]
+    lead = {
+        "email": email,
+        "first_name": f"First-{name}",
+        "last_name": f"Last-{name}",
+        "linkedin_url": f"https://www.linkedin.com/in/{name}",
+        "title": "Head of Growth",
+        "phone": "+48 600 100 200",
+        "company_name": "Hooli",
+        "company_website": "https://hooli.example",
+        "industry": "Software",
+        "address": "1 Infinite Loop",
+        "city": "Palo Alto",
+        "state": "CA",
+        "country": "United States",
+    }
+    lead.update(fields)
+    return lead
+
+
+# Lead column → prospect column.
+LEAD_TO_PROSPECT = {
+    "first_name": "first_name",
+    "last_name": "last_name",
+    "linkedin_url": "linkedin_url",
+    "title": "title",
+    "phone": "phone",
+    "company_name": "company",
+    "company_website": "website",
+    "industry": "industry",
+    "address": "address",
+    "city": "city",
+    "state": "state",
+    "country": "country",
+}
+
+
+# --- the database, read directly ---------------------------------------------------------------
+
+
+class Store:
+    """Direct reads of one database (a fresh engine per call: tests run in no event loop)."""
+
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
+
+    def run(self, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
+        async def main() -> T:
+            engine = create_async_engine(async_database_url(self.database_url), poolclass=NullPool)
+            try:
+                async with engine.begin() as conn:
+                    return await work(conn)
+            finally:
+                await engine.dispose()
+
+        return asyncio.run(main())
+
+    def rows(self, sql: str, **params: Any) -> list[dict[str, Any]]:
+        async def work(conn: AsyncConnection) -> list[dict[str, Any]]:
+            return [dict(row) for row in (await conn.execute(text(sql), params)).mappings()]
+
+        return self.run(work)
+
+    def execute(self, sql: str, **params: Any) -> None:
+        async def work(conn: AsyncConnection) -> None:
+            await conn.execute(text(sql), params)
+
+        self.run(work)
+
+    def value(self, sql: str, **params: Any) -> Any:
+        rows = self.rows(sql, **params)
+        assert len(rows) == 1, rows
+        return next(iter(rows[0].values()))
+
+    def balance(self, account_id: int) -> int:
+        return self.value("SELECT credit_millis FROM accounts WHERE id = :a", a=account_id)
+
+    def prospect(self, account_id: int, email: str) -> dict[str, Any]:
+        rows = self.rows(
+            "SELECT * FROM prospects WHERE account_id = :a AND email = :e", a=account_id, e=email
+        )
+        assert len(rows) == 1, (email, rows)
+        return rows[0]
+
+    def provenance(self, account_id: int, email: str) -> dict[str, dict[str, Any]]:
+        rows = self.rows(
+            "SELECT fp.* FROM field_provenance fp JOIN prospects p ON p.id = fp.prospect_id "
+            "WHERE p.account_id = :a AND p.email = :e",
+            a=account_id,
+            e=email,
+        )
+        return {row["field"]: row for row in rows}
+
+    def ledger(self, account_id: int) -> list[dict[str, Any]]:
+        return self.rows("SELECT * FROM credit_ledger WHERE account_id = :a ORDER BY id", a=account_id)
+
+    def items(self, account_id: int) -> list[dict[str, Any]]:
+        return self.rows("SELECT * FROM enrichment_items WHERE account_id = :a ORDER BY id", a=account_id)
+
+    def age_batch(self, batch_uuid: str, hours: float) -> None:
+        """Move a batch's records ``hours`` into the past (arranging time, not mocking)."""
+        items = EnrichmentItem.__table__
+
+        async def work(conn: AsyncConnection) -> None:
+            batch_id = select(EnrichmentBatch.__table__.c.id).where(
+                EnrichmentBatch.__table__.c.uuid == batch_uuid
+            )
+            rows = (
+                await conn.execute(
+                    select(items.c.id, items.c.created_at).where(
+                        items.c.batch_id == batch_id.scalar_subquery()
+                    )
+                )
+            ).all()
+            assert rows, f"no items for batch {batch_uuid}"
+            for item_id, created_at in rows:
+                moved: datetime = created_at - timedelta(hours=hours)
+                await conn.execute(update(items).where(items.c.id == item_id).values(created_at=moved))
+
+        self.run(work)
+
+
+def check_ledger(store: Store, account_id: int, granted: int) -> dict[str, Any]:
+    """The account's ledger reconciles with its items and its balance; returns a summary.
+
+    GRANT + RESERVE (negative) + RELEASE == balance; one CHARGE per enriched item and one
+    RELEASE per unenriched one, nothing both, nothing twice; no item left PENDING;
+    the reservations equal the price of the items.
+    """
+    ledger = store.ledger(account_id)
+    items = store.items(account_id)
+    balance = store.balance(account_id)
+    by_kind: dict[str, list[dict[str, Any]]] = {"GRANT": [], "RESERVE": [], "CHARGE": [], "RELEASE": []}
+    for entry in ledger:
+        by_kind[entry["kind"]].append(entry)
+    total = {kind: sum(entry["amount_millis"] for entry in entries) for kind, entries in by_kind.items()}
+    assert total["GRANT"] == granted, ledger
+    assert balance >= 0
+    assert total["GRANT"] + total["RESERVE"] + total["RELEASE"] == balance, (total, balance)
+    assert -total["RESERVE"] == PRICE * len(items), (total, len(items))
+
+    pending = [item["id"] for item in items if item["status"] == "PENDING"]
+    assert not pending, f"items left pending: {pending[:20]}"
+    enriched = {item["id"] for item in items if item["status"] == "PROCESSED_ENRICHED"}
+    not_enriched = {item["id"] for item in items if item["status"] == "PROCESSED_NOT_ENRICHED"}
+    charged = [entry["item_id"] for entry in by_kind["CHARGE"]]
+    released = [entry["item_id"] for entry in by_kind["RELEASE"]]
+    assert len(charged) == len(set(charged)), "an item charged twice"
+    assert len(released) == len(set(released)), "an item released twice"
+    assert set(charged) == enriched
+    assert set(released) == not_enriched
+    assert not set(charged) & set(released)
+    assert all(entry["amount_millis"] == PRICE for entry in by_kind["CHARGE"] + by_kind["RELEASE"])
+    assert balance == granted - PRICE * len(enriched), (balance, granted, len(enriched))
+    return {"balance": balance, "enriched": enriched, "not_enriched": not_enriched}
+
+
+# --- raw HTTP ----------------------------------------------------------------------------------
+
+
+class RawResponse:
+    def __init__(self, status: int, content: bytes) -> None:
+        self.status_code = status
+        self.content = content
+        self.text = content.decode(errors="replace")
+
+    def json(self) -> Any:
+        return json.loads(self.content)
+
+
+class HeldRequest:
+    """A slow client: headers and the first byte of the body go out at once, the rest only on
+    ``finish``. The server has the request, so it holds its key's rate-limit slot, but cannot
+    finish reading the body: the slot stays taken for as long as the test wants."""
+
+    def __init__(self, url: str, key: str, path: str, body: bytes) -> None:
+        parts = urlsplit(url)
+        self.connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        self.connection.putrequest("POST", path)
+        self.connection.putheader("x-api-key", key)
+        self.connection.putheader("Content-Type", "application/json")
+        self.connection.putheader("Content-Length", str(len(body)))
+        self.connection.endheaders(body[:1])
+        self.rest = body[1:]
+
+    def finish(self) -> RawResponse:
+        assert self.connection.sock is not None
+        self.connection.sock.sendall(self.rest)
+        response = self.connection.getresponse()
+        return RawResponse(response.status, response.read())
+
+    def close(self) -> None:
+        self.connection.close()
