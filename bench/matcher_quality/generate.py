@@ -799,11 +799,23 @@ class Generator:
         if self.chance(0.25):
             case.stored.update(first_name=lead.first_name, last_name=lead.last_name)
             case.noise.append("name:stored_same")
-        if self.chance(0.5):
+        if self.chance(0.1):
+            self.namesake_at_same_company(case, lead)
+        elif self.chance(0.5):
             self.name_signal(case, lead.first_name, lead.last_name, 0.0)
             if self.chance(0.5):
                 self.company_name_signal(case, lead.company, 0.0)
         self.add(case)
+
+    def namesake_at_same_company(self, case: Case, lead: Lead) -> None:
+        """A colleague with the same name: the strong signal (email, LinkedIn) still says which of
+        the two the prospect is, so the name + company hints must not make the match ambiguous."""
+        self.new_lead(lead.company, name=(lead.first_name, lead.last_name), linkedin=True)
+        case.noise.append("namesake_same_company")
+        self.name_signal(case, lead.first_name, lead.last_name, 0.3)
+        self.company_name_signal(case, lead.company, 0.3)
+        if self.chance(0.5):
+            self.website_signal(case, lead.company, lead.company_website, 0.3)
 
     def linkedin_variant(self) -> None:
         lead = self.new_lead(
@@ -820,7 +832,9 @@ class Generator:
             case.noise.append("linkedin:stored")
         else:
             case.hints["linkedin_url"] = url
-        if self.chance(0.5):
+        if self.chance(0.2):
+            self.namesake_at_same_company(case, lead)
+        elif self.chance(0.5):
             self.name_signal(case, lead.first_name, lead.last_name, 0.3)
         self.add(case)
 
