@@ -583,9 +583,16 @@ def main(argv: list[str] | None = None) -> int:
     print(table("category", result["categories"], overall))
     print()
     print(table("category/sub-case", result["subcases"]))
-    worst = [(tag, numbers) for tag, numbers in result["noise"].items() if numbers["not_completely_enriched"]]
+    worst = sorted(
+        (
+            (tag, numbers)
+            for tag, numbers in result["noise"].items()
+            if numbers["not_completely_enriched"] and numbers["expect_enriched"] >= 5
+        ),
+        key=lambda item: (item[1]["recall"], item[0]),
+    )
     if worst:
-        print("\nnoise of the prospects not (completely) enriched, most misses first:")
+        print("\nrecall by noise tag (prospects to enrich with that tag), lowest first:")
         for tag, numbers in worst[:12]:
             print(
                 f"  {tag:<44} {numbers['not_completely_enriched']:>5} of {numbers['expect_enriched']:>5} "
