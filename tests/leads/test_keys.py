@@ -66,6 +66,28 @@ def test_names_fold_accents_case_and_punctuation() -> None:
     assert name_key("Jane", "") == ""
 
 
-def test_company_names_ignore_legal_forms() -> None:
-    assert company_key("Pied Piper, Inc.") == company_key("pied piper") == "pied piper"
-    assert company_key("Hooli GmbH") == "hooli"
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Dupont",
+        "Dupont S.A.R.L.",
+        "DUPONT SARL",
+        "Dupont S/A",
+        "Dupont, Inc.",
+        "Dupont Sp. z o.o.",
+        "Dupont GmbH & Co. KG",
+    ],
+)
+def test_company_names_ignore_trailing_legal_forms(name: str) -> None:
+    assert company_key(name) == "dupont"
+
+
+def test_a_leading_legal_word_is_part_of_the_name() -> None:
+    assert company_key("AB Foods") == "ab foods" != company_key("Foods")
+
+
+@pytest.mark.parametrize(
+    "domain", ["comcast.net", "t-online.de", "btinternet.com", "seznam.cz", "yahoo.co.uk"]
+)
+def test_consumer_providers_are_free_mail(domain: str) -> None:
+    assert email_domain(f"someone@{domain}") == ""

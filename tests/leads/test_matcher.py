@@ -134,3 +134,18 @@ def test_a_namesake_at_the_same_named_company_on_another_domain_is_no_match() ->
         DEFAULT_THRESHOLD,
     )
     assert decision.lead_id is None
+
+
+def test_a_profile_match_beats_a_same_named_colleague() -> None:
+    colleague = lead(2, linkedin="linkedin.com/in/pat-larson-2", **JANE)
+    decision = decide(
+        prospect(
+            first_name="Jane",
+            last_name="Doe",
+            company_website="acme.co.uk",
+            linkedin_url="linkedin.com/in/jd",
+        ),
+        [lead(1, linkedin="linkedin.com/in/jd", **JANE), colleague],
+        DEFAULT_THRESHOLD,
+    )
+    assert (decision.lead_id, decision.signal) == (1, "linkedin_url")

@@ -39,11 +39,11 @@ AGREEMENT_BONUS = 0.02
 # the candidate. A LinkedIn profile is one person: another surname says "not them", another
 # first name may be a nickname, another employer only a job change. For a name-based link the
 # company is the evidence itself: a name + company match whose domains differ is likely a
-# namesake at another branch or firm.
+# namesake at another branch or firm, and one whose LinkedIn profile differs is a namesake.
 PENALTY = {
     "linkedin_url": {"name": 0.40, "first_name": 0.10, "domain": 0.05, "company": 0.05},
-    "name_domain": {"company": 0.05},
-    "name_company": {"domain": 0.30},
+    "name_domain": {"company": 0.05, "linkedin": 0.30},
+    "name_company": {"domain": 0.30, "linkedin": 0.30},
 }
 DEFAULT_THRESHOLD = 0.80
 # Two candidates above the threshold are one person only if the best leads by this much.
@@ -126,6 +126,8 @@ def score(prospect: ProspectKeys, lead: LeadKeys) -> tuple[str, float]:
         disagreements.append("domain")
     if prospect.company and lead.company and not same_company:
         disagreements.append("company")
+    if prospect.linkedin and lead.linkedin and prospect.linkedin != lead.linkedin:
+        disagreements.append("linkedin")  # another profile: a colleague of the same name
     confidence -= sum(penalty.get(disagreement, 0.0) for disagreement in disagreements)
     return strongest, round(min(confidence, 1.0), 4)
 
