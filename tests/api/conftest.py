@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -17,16 +18,50 @@ ROOT_CONFTEST = Path(__file__).resolve().parent.parent / "conftest.py"
 
 @pytest.fixture(scope="session")
 def harness(pytestconfig: pytest.Config) -> ModuleType:
-    """The root conftest module, for ``start_server``, ``new_database`` and ``Cli``.
-
-    Taken from pytest's plugin registry: ``import conftest`` would find whichever conftest.py
-    was imported last, as none of the test directories is a package.
-    """
+    """The root conftest module, for ``start_server``, ``new_database``, ``Cli`` and
+    ``AccountInfo``: the very module pytest loaded, taken from its plugin registry."""
     for plugin in pytestconfig.pluginmanager.get_plugins():
         file = getattr(plugin, "__file__", None)
         if file and Path(file).resolve() == ROOT_CONFTEST:
             return plugin  # type: ignore[return-value]
     raise RuntimeError(f"{ROOT_CONFTEST} is not loaded")
+
+
+@dataclass
+class Standalone:
+    """A SQLite database of its own with servers of their own settings."""
+
+    harness: ModuleType
+    url: str
+    directory: Path
+    servers: list[Any] = field(default_factory=list)
+
+    def start(self, **settings: str) -> Any:
+        server = self.harness.start_server(self.url, self.directory, **settings)
+        self.servers.append(server)
+        return server
+
+    def account(self, *options: str) -> Any:
+        return create_account(self.harness, self.harness.Cli(self.url), *options)
+
+
+@pytest.fixture(scope="session")
+def standalone(harness: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Standalone]:
+    """For servers whose settings act in front of the database (body size, rate limit): their
+    tests do not depend on the backend, so they run once, on SQLite, not once per backend."""
+    directory = tmp_path_factory.mktemp("standalone")
+    url, drop = harness.new_database("sqlite", directory)
+    deployment = Standalone(harness, url, directory)
+    yield deployment
+    for server in deployment.servers:
+        server.stop()
+    drop()
+
+
+@pytest.fixture(scope="session")
+def tight_server(standalone: Standalone) -> Any:
+    """Small limits: bodies up to 2048 bytes, and a waiting request gives up after 0.3 s."""
+    return standalone.start(max_body_bytes="2048", rate_limit_wait_seconds="0.3")
 
 
 @pytest.fixture(scope="module")

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 from tests.api.apisupport import (
     ADD,
@@ -206,14 +207,11 @@ LIMIT = 2048
 
 
 @pytest.fixture(scope="module")
-def small_server(launch) -> Any:
-    return launch(max_body_bytes=str(LIMIT))
-
-
-@pytest.fixture
-def small_api(small_server, shared_account) -> Any:
-    with small_server.client(shared_account.api_key) as client:
-        yield client
+def tight(standalone, tight_server) -> Iterator[tuple[Any, httpx.Client]]:
+    """The server with a body limit of 2048 bytes, and a client of an account there."""
+    account = standalone.account()
+    with tight_server.client(account.api_key) as client:
+        yield account, client
 
 
 def big_body(emails: list[str]) -> bytes:
@@ -231,20 +229,20 @@ def assert_too_large(response: Any) -> None:
     assert_no_trace(response)
 
 
-def test_a_body_within_the_limit_is_read(small_api) -> None:
+def test_a_body_within_the_limit_is_read(tight) -> None:
     emails = new_emails(3)
-    response = small_api.post(ADD, content=dumps({"prospects": [{"email": e} for e in emails]}))
+    response = tight[1].post(ADD, content=dumps({"prospects": [{"email": e} for e in emails]}))
     assert response.status_code == 200
     assert statuses(response.json()["prospects"]) == ["OK"] * 3
 
 
-def test_a_body_over_the_limit_is_413_with_content_length(small_api, shared_api) -> None:
+def test_a_body_over_the_limit_is_413_with_content_length(tight) -> None:
     emails = new_emails(12)
-    assert_too_large(small_api.post(ADD, content=big_body(emails)))
-    assert_nothing_stored(shared_api, emails)
+    assert_too_large(tight[1].post(ADD, content=big_body(emails)))
+    assert_nothing_stored(tight[1], emails)
 
 
-def test_a_chunked_body_over_the_limit_is_413(small_api, shared_api) -> None:
+def test_a_chunked_body_over_the_limit_is_413(tight) -> None:
     emails = new_emails(12)
     body = big_body(emails)
 
@@ -252,8 +250,8 @@ def test_a_chunked_body_over_the_limit_is_413(small_api, shared_api) -> None:
         for start in range(0, len(body), 256):
             yield body[start : start + 256]
 
-    assert_too_large(small_api.post(ADD, content=chunks()))
-    assert_nothing_stored(shared_api, emails)
+    assert_too_large(tight[1].post(ADD, content=chunks()))
+    assert_nothing_stored(tight[1], emails)
 
 
 def raw_exchange(server: Any, head: str, body: bytes) -> RawResponse:
@@ -280,19 +278,19 @@ def _length(data: bytes) -> int:
     return 1 << 30
 
 
-def test_a_declared_oversized_body_is_refused_before_it_is_sent(small_server, shared_account) -> None:
+def test_a_declared_oversized_body_is_refused_before_it_is_sent(tight_server, tight) -> None:
     head = (
-        f"POST {ADD} HTTP/1.1\r\nHost: test\r\nx-api-key: {shared_account.api_key}\r\n"
+        f"POST {ADD} HTTP/1.1\r\nHost: test\r\nx-api-key: {tight[0].api_key}\r\n"
         "Content-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n"
     )
-    assert_too_large(raw_exchange(small_server, head, b'{"prospects": ['))
+    assert_too_large(raw_exchange(tight_server, head, b'{"prospects": ['))
 
 
-def test_an_endless_chunked_body_is_refused_once_over_the_limit(small_server, shared_account) -> None:
+def test_an_endless_chunked_body_is_refused_once_over_the_limit(tight_server, tight) -> None:
     head = (
-        f"POST {ADD} HTTP/1.1\r\nHost: test\r\nx-api-key: {shared_account.api_key}\r\n"
+        f"POST {ADD} HTTP/1.1\r\nHost: test\r\nx-api-key: {tight[0].api_key}\r\n"
         "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
     )
     chunk = b" " * 1000
     body = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for _ in range(4))  # no last chunk
-    assert_too_large(raw_exchange(small_server, head, body))
+    assert_too_large(raw_exchange(tight_server, head, body))

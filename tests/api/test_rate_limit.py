@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -27,6 +28,7 @@ from tests.api.apisupport import (
 )
 
 LINE = 1 + 6  # in flight + waiting
+REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 class Line:
@@ -113,46 +115,37 @@ def test_waiting_requests_are_served_when_their_turn_comes(server, account, line
     assert_served(held)
 
 
-@pytest.fixture(scope="module")
-def short_wait_server(launch) -> Any:
-    return launch(rate_limit_wait_seconds="0.3")
+# --- servers with other settings (in front of the database: run once, on SQLite) -------------
 
 
-def test_a_waiting_request_gives_up_after_the_wait_with_409(short_wait_server, account, line) -> None:
-    held = line.hold(short_wait_server, account.api_key, 3)
-    # The line has room (3 < 7): only the wait can refuse the two that are not in flight.
+def test_a_waiting_request_gives_up_after_the_wait_with_409(tight_server, standalone, line) -> None:
+    key = standalone.account().api_key
+    held = line.hold(tight_server, key, 3)
+    # The line has room (3 < 7): only the wait (0.3 s here) can refuse the two not in flight.
     refused = answered_early(held, 2)
     assert len(refused) == 2
     assert_refused(refused)
     assert_served([request for request in held if request not in refused])
 
 
-@pytest.fixture(scope="module")
-def unlimited_server(launch) -> Any:
-    return launch(rate_limit_enabled="false")
-
-
-def test_with_the_limit_switched_off_nothing_is_refused(unlimited_server, account, line) -> None:
-    held = line.hold(unlimited_server, account.api_key, LINE + 3)
+def test_with_the_limit_switched_off_nothing_is_refused(standalone, line) -> None:
+    server = standalone.start(rate_limit_enabled="false")
+    held = line.hold(server, standalone.account().api_key, LINE + 3)
     assert_served(held)  # all ten at once, none refused
 
 
-@pytest.fixture(scope="module")
-def redis_servers(launch) -> tuple[Any, Any]:
+def test_with_redis_the_line_is_shared_by_every_process(standalone, line) -> None:
     if not redis_reachable():
         pytest.skip("Redis not reachable at 127.0.0.1:6379")
-    url = "redis://127.0.0.1:6379/0"
-    return launch(redis_url=url), launch(redis_url=url)
-
-
-def test_with_redis_the_line_is_shared_by_every_process(redis_servers, account, line) -> None:
-    first, second = redis_servers
-    held = line.hold(first, account.api_key, 4) + line.hold(second, account.api_key, 4)
+    with ThreadPoolExecutor(2) as pool:
+        first, second = pool.map(lambda _: standalone.start(redis_url=REDIS_URL), range(2))
+    key = standalone.account().api_key
+    held = line.hold(first, key, 4) + line.hold(second, key, 4)
     # Four per process would fit a line of seven in each; one line across both does not.
     refused = answered_early(held, 1)
     assert len(refused) == 1
     assert_refused(refused)
     assert_served([request for request in held if request not in refused])
-    with first.client(account.api_key) as one, second.client(account.api_key) as two:
+    with first.client(key) as one, second.client(key) as two:
         assert statuses(add_emails(one, new_emails(1))) == ["OK"]
         assert statuses(add_emails(two, new_emails(1))) == ["OK"]
