@@ -22,6 +22,7 @@ from tests.api.apisupport import (
     raw_request,
 )
 
+ENRICHMENTS = "/rest/v2/lead_finder/prospects/enrichments"
 KEYS = {
     "no key": lambda account: {},
     "unknown key": lambda account: {"x-api-key": "lp_not_a_key_of_anybody_000000000000000"},
@@ -127,18 +128,27 @@ def broken(harness, backend, launch, tmp_path_factory) -> Any:
 
 def test_an_unexpected_failure_is_500_e_unnown_without_a_trace(broken) -> None:
     server, key = broken
-    for method, path, body in (
-        ("POST", ADD, {"prospects": [{"email": new_emails(1)[0]}]}),
-        ("DELETE", "/rest/v1/prospects?id=1", None),
-    ):
-        # A client per request: see test_the_connection_stays_usable_after_a_500.
-        with server.client(key) as client:
+    with server.client(key) as client:
+        for method, path, body in (
+            ("POST", ADD, {"prospects": [{"email": new_emails(1)[0]}]}),
+            ("DELETE", "/rest/v1/prospects?id=1", None),
+        ):
             response = client.request(method, path, json=body)
             assert response.status_code == 500
             assert response.json() == V1_UNKNOWN_BODY
             assert_no_trace(response)
     # The operator gets the trace in the log instead.
     assert "Traceback" in server.log()
+
+
+def test_an_unexpected_failure_on_v2_is_the_v2_500(broken) -> None:
+    server, key = broken
+    with server.client(key) as client:
+        response = client.post(ENRICHMENTS, json={"prospects": [{"email": new_emails(1)[0]}]})
+    assert_v2_error(
+        response, 500, "Internal server error", "An unexpected error has occurred. Please try again later."
+    )
+    assert_no_trace(response)
 
 
 def test_the_connection_stays_usable_after_a_500(broken) -> None:
