@@ -157,13 +157,16 @@ def v2_operations(client: httpx.Client) -> list[tuple[str, str]]:
     ]
 
 
-def test_v2_endpoints_answer_401_and_403_in_the_v2_envelope(server, anonymous, new_account) -> None:
+def test_v2_endpoints_answer_401_and_403_in_the_v2_envelope(server, cli, anonymous, new_account) -> None:
     operations = v2_operations(anonymous)
     if not operations:
         pytest.skip("no /rest/v2 endpoint exists yet")
     locked = new_account("--no-api-access")
+    revoked = new_account().api_key
+    cli("keys", "revoke", revoked)
+    refused_keys = [{}, {"x-api-key": "lp_not_a_key_of_anybody_000000000000000"}, {"x-api-key": revoked}]
     for method, path in operations:
-        for headers in ({}, {"x-api-key": "lp_not_a_key_of_anybody_000000000000000"}):
+        for headers in refused_keys:
             response = anonymous.request(method, path, json={}, headers=headers)
             assert_v2_error(response, 401, "Unauthorized", "Invalid api key")
         response = anonymous.request(method, path, json={}, headers={"x-api-key": locked.api_key})
