@@ -587,22 +587,20 @@ def test_an_unexpected_failure_is_a_500_without_a_trace(harness: Any, backend: s
         with server.client(data["api_key"]) as client:
             add_prospects(client, ["before@example.com", "doomed@example.com"])
             earlier = queue(client, ["before@example.com"])["uuid"]
-        if backend == "sqlite":
-            with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
-                conn.execute("DROP TABLE enrichment_items")
-        else:
-            Store(url).execute("DROP TABLE enrichment_items CASCADE")
-        # A fresh connection per request: the server drops the connection after a 500.
-        for method, path, body in (
-            ("POST", QUEUE, {"prospects": [{"email": "doomed@example.com"}]}),
-            ("POST", QUERY, {}),
-            ("GET", f"{QUEUE}/{earlier}", None),
-        ):
-            with server.client(data["api_key"]) as client:
-                response = client.request(method, path, json=body)
-            error = assert_v2_error(response, 500, "Internal server error")
-            assert error["details"] == "An unexpected error has occurred. Please try again later."
-            assert error["extra"] is None
+            if backend == "sqlite":
+                with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+                    conn.execute("DROP TABLE enrichment_items")
+            else:
+                Store(url).execute("DROP TABLE enrichment_items CASCADE")
+            # One client, one keep-alive connection: it survives each 500.
+            for response in (
+                client.post(QUEUE, json={"prospects": [{"email": "doomed@example.com"}]}),
+                client.post(QUERY, json={}),
+                client.get(f"{QUEUE}/{earlier}"),
+            ):
+                error = assert_v2_error(response, 500, "Internal server error")
+                assert error["details"] == "An unexpected error has occurred. Please try again later."
+                assert error["extra"] is None
         assert Store(url).balance(data["id"]) == 1_500  # the failed request reserved nothing
     finally:
         server.stop()
