@@ -255,3 +255,36 @@ def test_redis_limiters_of_two_processes_share_one_line() -> None:
             await second.close()
 
     run(scenario)
+
+
+def test_a_redis_line_outlives_its_longest_request() -> None:
+    """A request that runs longer than the keys' expiry keeps its slot and its place in line
+    (the lease is shortened here from 30 s to 0.6 s, so the request needs only 1.5 s)."""
+    if not redis_reachable():
+        pytest.skip("Redis not reachable at 127.0.0.1:6379")
+
+    async def scenario() -> None:
+        short = RedisRateLimiter(REDIS_URL, 1, 6, wait_seconds=0.05)
+        short.LEASE_MS = 600  # keys expire after ~0.65 s (line) and 1.2 s (slots) unless renewed
+        patient = RedisRateLimiter(REDIS_URL, 1, 6, wait_seconds=15.0)
+        key = new_key()
+        try:
+            long_one = Crowd(short, key)
+            long_one.join(1)
+            await until(lambda: long_one.inside == 1)
+            await asyncio.sleep(1.5)
+            long_one.join(1)  # the slot is still taken: this one gives up after its wait
+            assert len(await long_one.refusals(1)) == 1
+            assert long_one.most_inside == 1
+            await long_one.dismiss()
+            # The line's count survived: seven fit, the eighth is refused.
+            crowd = Crowd(patient, key)
+            crowd.join(8)
+            assert len(await crowd.refusals(1)) == 1
+            outcomes = await crowd.dismiss()
+            assert sum(o is None for o in outcomes) == 7
+        finally:
+            await short.close()
+            await patient.close()
+
+    run(scenario)

@@ -131,7 +131,7 @@ class RedisRateLimiter:
                 if time.monotonic() >= deadline:
                     raise TooManyRequests(REFUSED)
                 await asyncio.sleep(self.POLL_SECONDS)
-            renew = asyncio.create_task(self._renew(slots_key, token))
+            renew = asyncio.create_task(self._renew(slots_key, token, line_key, ttl_ms))
             try:
                 yield
             finally:
@@ -145,10 +145,16 @@ class RedisRateLimiter:
         args = [now_ms, self.concurrency, now_ms + self.LEASE_MS, token, self.LEASE_MS * 2]
         return bool(await self._take(keys=[slots_key], args=args))
 
-    async def _renew(self, slots_key: str, token: str) -> None:
+    async def _renew(self, slots_key: str, token: str, line_key: str, line_ttl_ms: int) -> None:
+        """Renew the lease of a running request, and the expiry of its line's keys: a request
+        longer than that expiry must not lose its slot or its place in the count."""
         while True:
             await asyncio.sleep(self.LEASE_MS / 3000)
-            await self.client.zadd(slots_key, {token: int(time.time() * 1000) + self.LEASE_MS})
+            async with self.client.pipeline(transaction=False) as pipe:
+                pipe.zadd(slots_key, {token: int(time.time() * 1000) + self.LEASE_MS})
+                pipe.pexpire(slots_key, self.LEASE_MS * 2)
+                pipe.pexpire(line_key, line_ttl_ms)
+                await pipe.execute()
 
     async def close(self) -> None:
         await self.client.aclose()
