@@ -1,8 +1,9 @@
 """Helpers of the API suite: the reference's error bodies, raw HTTP for what httpx hides, slow
 clients that hold a rate-limit slot, and a look at stored rows.
 
-Everything here talks to a running server from the outside, except ``stored_prospect``, which
-reads the database directly: the API has no endpoint that returns a prospect's fields yet.
+Everything here talks to a running server from the outside, except ``db_rows`` and
+``stored_prospect``, which read the database directly: the API has no endpoint that returns a
+prospect's fields yet, and none ever shows how keys are stored.
 """
 
 from __future__ import annotations
@@ -240,23 +241,29 @@ def add_body(emails: list[str]) -> bytes:
 # --- outside the API ------------------------------------------------------------------------
 
 
-def stored_prospect(database_url: str, account_id: int, email: str) -> dict[str, Any] | None:
-    """The stored row of a prospect, read straight from the database."""
+def db_rows(database_url: str, sql: str, **params: Any) -> list[dict[str, Any]]:
+    """Rows of a query, read straight from the database."""
 
-    async def fetch() -> dict[str, Any] | None:
+    async def fetch() -> list[dict[str, Any]]:
         engine = create_async_engine(async_database_url(database_url))
         try:
             async with engine.connect() as conn:
-                row = await conn.execute(
-                    text("SELECT * FROM prospects WHERE account_id = :account AND email = :email"),
-                    {"account": account_id, "email": email},
-                )
-                found = row.mappings().first()
-                return dict(found) if found else None
+                return [dict(row) for row in (await conn.execute(text(sql), params)).mappings()]
         finally:
             await engine.dispose()
 
     return asyncio.run(fetch())
+
+
+def stored_prospect(database_url: str, account_id: int, email: str) -> dict[str, Any] | None:
+    """The stored row of a prospect (None when there is none)."""
+    rows = db_rows(
+        database_url,
+        "SELECT * FROM prospects WHERE account_id = :account AND email = :email",
+        account=account_id,
+        email=email,
+    )
+    return rows[0] if rows else None
 
 
 def redis_reachable(host: str = "127.0.0.1", port: int = 6379) -> bool:

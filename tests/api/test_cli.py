@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.api.apisupport import add, add_emails, new_emails, statuses, stored_prospect
+from tests.api.apisupport import add, add_emails, db_rows, new_emails, statuses, stored_prospect
 
 KEY = re.compile(r"lp_[A-Za-z0-9_-]{20,}")
 
@@ -46,6 +46,16 @@ def test_accounts_create_json_ends_with_the_account_and_a_working_key(cli, serve
     assert isinstance(created["id"], int) and created["name"] == name
     with server.client(created["api_key"]) as client:
         assert statuses(add_emails(client, new_emails(1))) == ["OK"]
+
+
+def test_keys_are_stored_hashed_never_in_clear(cli, server, account) -> None:
+    another = KEY.search(cli("keys", "create", account.name)).group(0)
+    rows = db_rows(server.database_url, "SELECT * FROM api_keys WHERE account_id = :a", a=account.id)
+    assert len(rows) == 2
+    stored = " ".join(str(value) for row in rows for value in row.values())
+    for key in (account.api_key, another):
+        assert key not in stored
+        assert key[12:] not in stored  # only the shown prefix is kept in clear
 
 
 def test_account_names_are_unique(cli) -> None:
