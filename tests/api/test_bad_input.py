@@ -29,7 +29,7 @@ def dumps(value: Any) -> bytes:
     return json.dumps(value).encode()
 
 
-def one(emails: list[str], **fields: Any) -> bytes:
+def with_second(emails: list[str], **fields: Any) -> bytes:
     """Two prospects, the second with ``fields``."""
     return dumps({"prospects": [{"email": emails[0]}, {"email": emails[1], **fields}]})
 
@@ -70,9 +70,11 @@ BAD_BODIES: list[Any] = [
         "prospects[1].email",
         id="entry without email",
     ),
-    pytest.param(lambda e: one(e, email=None), "E_WRONG_PARAM", "prospects[1].email", id="email null"),
     pytest.param(
-        lambda e: one(e, email="x" * 400 + "@example.com"),
+        lambda e: with_second(e, email=None), "E_WRONG_PARAM", "prospects[1].email", id="email null"
+    ),
+    pytest.param(
+        lambda e: with_second(e, email="x" * 400 + "@example.com"),
         "E_WRONG_PARAM",
         "prospects[1].email",
         id="email too long",
@@ -84,28 +86,34 @@ BAD_BODIES: list[Any] = [
         id="entry a string",
     ),
     pytest.param(
-        lambda e: one(e, first_name={}), "E_WRONG_PARAM", "prospects[1].first_name", id="first_name {}"
+        lambda e: with_second(e, first_name={}),
+        "E_WRONG_PARAM",
+        "prospects[1].first_name",
+        id="first_name {}",
     ),
     pytest.param(
-        lambda e: one(e, last_name=["x"]), "E_WRONG_PARAM", "prospects[1].last_name", id="last_name list"
+        lambda e: with_second(e, last_name=["x"]),
+        "E_WRONG_PARAM",
+        "prospects[1].last_name",
+        id="last_name list",
     ),
     pytest.param(
-        lambda e: one(e, status="SLEEPING"), "E_WRONG_PARAM", "prospects[1].status", id="bad status"
+        lambda e: with_second(e, status="SLEEPING"), "E_WRONG_PARAM", "prospects[1].status", id="bad status"
     ),
     pytest.param(
-        lambda e: one(e, organization_id="acme"),
+        lambda e: with_second(e, organization_id="acme"),
         "E_WRONG_PARAM",
         "prospects[1].organization_id",
         id="org id text",
     ),
     pytest.param(
-        lambda e: one(e, snippet_labels="x"),
+        lambda e: with_second(e, snippet_labels="x"),
         "E_WRONG_PARAM",
         "prospects[1].snippet_labels",
         id="labels not object",
     ),
     pytest.param(
-        lambda e: one(e, favourite_colour="blue"),
+        lambda e: with_second(e, favourite_colour="blue"),
         "E_WRONG_PARAM",
         "prospects[1].favourite_colour",
         id="unknown field",
