@@ -54,10 +54,6 @@ TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
 ADD = "/rest/v1/add_prospects_list"
 
 
-def body_of(response: httpx.Response | RawResponse) -> Any:
-    return response.json()
-
-
 def assert_v1_error(
     response: httpx.Response | RawResponse, status: int, code: str, msg: str | None = None
 ) -> str:
