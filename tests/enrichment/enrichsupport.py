@@ -13,7 +13,10 @@ import asyncio
 import csv
 import http.client
 import json
+import os
 import re
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -316,6 +319,18 @@ def check_ledger(store: Store, account_id: int, granted: int) -> dict[str, Any]:
     assert all(entry["amount_millis"] == PRICE for entry in by_kind["CHARGE"] + by_kind["RELEASE"])
     assert balance == granted - PRICE * len(enriched), (balance, granted, len(enriched))
     return {"balance": balance, "enriched": enriched, "not_enriched": not_enriched}
+
+
+# --- processes --------------------------------------------------------------------------------
+
+
+def start_worker(database_url: str, log: Path, **settings: str) -> subprocess.Popen[bytes]:
+    """``leadpecker worker`` as an operator runs it, with LEADPECKER_* ``settings``; output
+    goes to ``log`` (it writes "enrichment worker started" once it works)."""
+    env = {**os.environ, "LEADPECKER_DATABASE_URL": database_url}
+    env.update({f"LEADPECKER_{name.upper()}": value for name, value in settings.items()})
+    command = [sys.executable, "-m", "leadpecker", "worker"]
+    return subprocess.Popen(command, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
 
 
 # --- raw HTTP ----------------------------------------------------------------------------------

@@ -10,11 +10,9 @@ next process reclaim a dead one's items quickly. Everything is bounded by deadli
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +28,7 @@ from .enrichsupport import (
     check_ledger,
     full_lead,
     queue,
+    start_worker,
     tag,
     write_leads,
 )
@@ -137,25 +136,17 @@ def test_killed_standalone_workers(harness: Any, backend: str, tmp_path: Path) -
     workers: list[subprocess.Popen[bytes]] = []
     try:
         scenario = arrange(harness, server, tmp_path, PROSPECTS[backend])
-        env = {**os.environ, "LEADPECKER_DATABASE_URL": url}
-        env.update({f"LEADPECKER_{name.upper()}": value for name, value in SETTINGS.items()})
         rng = random.Random(f"workers-{backend}")
 
-        def start_worker(name: str) -> tuple[subprocess.Popen[bytes], Path]:
+        def worker(name: str) -> tuple[subprocess.Popen[bytes], Path]:
             log = tmp_path / f"{name}.log"
-            process = subprocess.Popen(
-                [sys.executable, "-m", "leadpecker", "worker"],
-                env=env,
-                stdout=log.open("wb"),
-                stderr=subprocess.STDOUT,
-            )
-            workers.append(process)
-            return process, log
+            workers.append(start_worker(url, log, **SETTINGS))
+            return workers[-1], log
 
         kills_during_work = 0
         for round_no in range(KILL_ROUNDS):
             # Two workers at once, each killed at its own random moment after it started.
-            started = [start_worker(f"worker-{round_no}-{n}") for n in range(2)]
+            started = [worker(f"worker-{round_no}-{n}") for n in range(2)]
             for process, log in started:
                 wait_for_line(process, log, "enrichment worker started", deadline)
             moments = sorted((rng.uniform(0.05, 0.4), n) for n in range(2))
@@ -170,7 +161,7 @@ def test_killed_standalone_workers(harness: Any, backend: str, tmp_path: Path) -
             kills_during_work += 1
         assert kills_during_work >= 2, "the workers finished before they could be killed twice"
 
-        final, _ = start_worker("worker-final")
+        final, _ = worker("worker-final")
         wait_for_no_pending(scenario.store, deadline, "the final worker ran")
         final.send_signal(signal.SIGTERM)
         assert final.wait(10) == 0

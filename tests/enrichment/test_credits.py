@@ -6,19 +6,23 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from .conftest import Deployment
 from .enrichsupport import (
     LEAD_TO_PROSPECT,
     PRICE,
     QUEUE,
+    Store,
     check_ledger,
     fresh_emails,
     full_lead,
     queue,
+    start_worker,
     statuses_by_email,
     wait_until_processed,
 )
@@ -60,6 +64,37 @@ def test_a_mixed_batch_reconciles(live: Any) -> None:
         "PROCESSED_NOT_ENRICHED"
     }
     assert check_ledger(live.store, account.id, granted=10_000)["balance"] == 10_000 - 3 * PRICE
+
+
+def test_a_prospect_deleted_while_pending_gets_its_reservation_back(
+    harness: Any, backend: str, tmp_path: Path
+) -> None:
+    """Queued through a server without a worker; one prospect deleted (v1 DELETE) before a
+    standalone ``leadpecker worker`` runs: its item finishes unenriched and is released."""
+    url, drop = harness.new_database(backend, tmp_path)
+    server = harness.start_server(url, tmp_path, worker_embedded="false")
+    worker = None
+    try:
+        deployment = Deployment(harness, server, harness.Cli(url), Store(url), tmp_path)
+        kept, gone = fresh_emails(2)
+        deployment.import_leads([full_lead(kept), full_lead(gone)])
+        account, client = deployment.customer("--credits", "3", prospects=[kept, gone])
+        queued = queue(client, [kept, gone])
+        gone_id = deployment.store.prospect(account.id, gone)["id"]
+        response = client.delete("/rest/v1/prospects", params={"id": str(gone_id)})
+        assert response.status_code == 200, response.text
+
+        worker = start_worker(url, tmp_path / "worker.log")
+        records = wait_until_processed(client, queued["uuid"])
+        assert statuses_by_email(records) == {kept: "PROCESSED_ENRICHED", gone: "PROCESSED_NOT_ENRICHED"}
+        assert check_ledger(deployment.store, account.id, granted=3_000)["balance"] == 1_500
+        deployment.close()
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(10)
+        server.stop()
+        drop()
 
 
 def full_prospect_fields() -> dict[str, str]:
