@@ -110,7 +110,7 @@ def _install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 404:
             return not_found_response(path)
         if exc.status_code == 405:
-            return method_not_allowed_response(path, request.method)
+            return method_not_allowed_response(path, request.method, (exc.headers or {}).get("Allow", ""))
         if exc.status_code == 413:
             return error_response(path, PayloadTooLarge(str(exc.detail)))
         if exc.status_code == 400:

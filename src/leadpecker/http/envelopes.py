@@ -77,11 +77,12 @@ def not_found_response(path: str) -> JsonResponse:
     return JsonResponse(v2_body(404, V2_NOT_FOUND), 404)
 
 
-def method_not_allowed_response(path: str, method: str) -> JsonResponse:
+def method_not_allowed_response(path: str, method: str, allow: str) -> JsonResponse:
     msg = f"Method {method} is not allowed for URL: {path}"
+    headers = {"Allow": allow} if allow else None
     if is_v1(path):
-        return JsonResponse(v1_body("E_URL_NOT_FOUND", msg), 405)
-    return JsonResponse(v2_body(405, msg), 405)
+        return JsonResponse(v1_body("E_URL_NOT_FOUND", msg), 405, headers=headers)
+    return JsonResponse(v2_body(405, msg), 405, headers=headers)
 
 
 def internal_error_response(path: str) -> JsonResponse:
