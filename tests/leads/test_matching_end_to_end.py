@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+from tests.conftest import AccountInfo, Cli, Server, new_database, start_server
 from tests.dbcheck import fetch
 
 LEADS = (
@@ -33,11 +37,23 @@ def wait_processed(api, emails: list[str], deadline: float = 20.0) -> dict[str, 
         time.sleep(0.05)
 
 
-def test_signals_through_the_pipeline(cli, new_account, server, tmp_path: Path) -> None:
+@pytest.fixture
+def own_server(backend: str, tmp_path: Path) -> Iterator[tuple[Server, Cli]]:
+    """A server on a database of its own: these leads would match other tests' prospects."""
+    url, drop = new_database(backend, tmp_path)
+    server = start_server(url, tmp_path)
+    yield server, Cli(url)
+    server.stop()
+    drop()
+
+
+def test_signals_through_the_pipeline(own_server: tuple[Server, Cli], tmp_path: Path) -> None:
+    server, cli = own_server
     leads = tmp_path / "leads.csv"
     leads.write_text(LEADS)
     cli("leads", "import", str(leads))
-    account = new_account("--credits", "100")
+    created = json.loads(cli("accounts", "create", "matching", "--credits", "100", "--json").splitlines()[-1])
+    account = AccountInfo(created["id"], created["name"], created["api_key"])
     with server.client(account.api_key) as api:
         api.post(
             "/rest/v1/add_prospects_list",
