@@ -23,6 +23,6 @@ router = APIRouter(prefix="/rest/v1", tags=["v1 campaigns"], responses=V1_ERRORS
 async def add_prospects_campaign(
     body: AddProspectsCampaignIn, request: Request, account: CurrentAccount
 ) -> JsonResponse:
-    within_add_limit(len(body.prospects))
+    within_add_limit(request, len(body.prospects))
     outcomes = await service.add_prospects_campaign(request.app.state.db, account.account_id, body)
     return outcomes_json(outcomes)

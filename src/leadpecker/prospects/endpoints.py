@@ -11,7 +11,6 @@ from leadpecker.kit.errors import BadRequest
 from leadpecker.kit.json import JsonResponse
 from leadpecker.prospects import service
 from leadpecker.prospects.schemas import AddProspectsListIn, DeleteProspectsOut, ProspectsOutcome
-from leadpecker.settings import get_settings
 
 router = APIRouter(prefix="/rest/v1", tags=["v1 prospects"], responses=V1_ERRORS)
 
@@ -27,8 +26,8 @@ def outcomes_json(outcomes: list[service.Outcome]) -> JsonResponse:
     return JsonResponse({"prospects": answers})
 
 
-def within_add_limit(count: int) -> None:
-    limit = get_settings().max_prospects_per_add
+def within_add_limit(request: Request, count: int) -> None:
+    limit = request.app.state.settings.max_prospects_per_add
     if count > limit:
         raise BadRequest(f"Wrong param [prospects]: at most {limit} prospects per request, got {count}")
 
@@ -41,7 +40,7 @@ def within_add_limit(count: int) -> None:
 async def add_prospects_list(
     body: AddProspectsListIn, request: Request, account: CurrentAccount
 ) -> JsonResponse:
-    within_add_limit(len(body.prospects))
+    within_add_limit(request, len(body.prospects))
     outcomes = await service.add_prospects_list(
         request.app.state.db, account.account_id, body.prospects, update=body.update
     )
