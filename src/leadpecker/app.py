@@ -31,6 +31,7 @@ from leadpecker.kit.db import Database
 from leadpecker.kit.errors import BadRequest, LeadpeckerError
 from leadpecker.kit.json import JsonResponse
 from leadpecker.prospects.endpoints import router as prospects_router
+from leadpecker.search.endpoints import router as search_router
 from leadpecker.settings import Settings, get_settings
 
 DESCRIPTION = """
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.include_router(prospects_router)
+    app.include_router(search_router)
     app.include_router(campaigns_router)
     app.include_router(enrichment_router)
 

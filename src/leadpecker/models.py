@@ -20,6 +20,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
+    literal_column,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -156,6 +158,95 @@ class Prospect(Base):
         CheckConstraint(f"status IN ({_in(PROSPECT_STATUSES)})", name="status"),
         Index("ix_prospects_account_id_id", "account_id", "id"),
     )
+
+
+# --- Prospect search (SPEC §7; migration 0002) ------------------------------------------------
+
+SORT_TEXT_PREFIX = 100
+
+
+def prospect_sort_key(name: str) -> tuple[Any, ...]:
+    """The ordering expressions of a sortable prospect column, exactly as its index holds
+    them (a query must repeat them verbatim for the index to serve it).
+
+    Text sorts by its first 100 characters: a PostgreSQL btree entry must stay under ~2.7 kB.
+    A nullable column sorts by "IS NOT NULL" first, so NULLs come first ascending (and last
+    descending) on both databases with one index definition.
+    """
+    column = Prospect.__table__.c[name]
+    if isinstance(column.type, Text):
+        return (func.substr(column, literal_column("1"), literal_column(str(SORT_TEXT_PREFIX))),)
+    if column.nullable:
+        return (column.isnot(None), column)
+    return (column,)
+
+
+# One index per sortable field (id and email have theirs): (account, key, id) serves a sorted
+# page, and deep pages by walking the index alone.
+PROSPECT_SORTED_COLUMNS = (
+    "status",
+    "updated",
+    "last_contacted",
+    "last_replied",
+    "last_opened",
+    "last_clicked",
+    "sent_mails",
+    "organization_id",
+    *(name for name in PROSPECT_TEXT_FIELDS if name != "linkedin_url"),
+)
+for _name in PROSPECT_SORTED_COLUMNS:
+    Index(
+        f"ix_prospects_sort_{_name}",
+        Prospect.__table__.c.account_id,
+        *prospect_sort_key(_name),
+        Prospect.__table__.c.id,
+    )
+
+# Substring search on PostgreSQL: one GIN trigram index over every searchable column. SQLite
+# searches through FTS5 tables instead (created by migration 0002), so there the same index is
+# an empty partial one ("WHERE 0") that costs nothing and keeps one schema for both.
+PROSPECT_SEARCHED_COLUMNS = (
+    "email",
+    "tags",
+    *(name for name in PROSPECT_TEXT_FIELDS if name not in ("linkedin_url", "tags")),
+)
+Index(
+    "ix_prospects_trigram",
+    *(Prospect.__table__.c[name] for name in PROSPECT_SEARCHED_COLUMNS),
+    postgresql_using="gin",
+    postgresql_ops=dict.fromkeys(PROSPECT_SEARCHED_COLUMNS, "gin_trgm_ops"),
+    sqlite_where=text("0"),
+)
+
+
+class ProspectCount(Base):
+    """How many prospects an account has, by status and id range (bucket = id >> 12): exact
+    totals without counting rows, and a direct jump to a deep page in id order.
+
+    Kept by triggers on ``prospects`` (migration 0002), so every write path keeps it right. On
+    PostgreSQL each writing transaction adds to rows of its own ``slot`` (its transaction id)
+    and never waits on another's; readers sum the slots, and compaction folds them into slot 0.
+    """
+
+    __tablename__ = "prospect_counts"
+
+    account_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), primary_key=True)
+    bucket: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    slot: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    n: Mapped[int] = mapped_column(BigInteger)
+
+
+class ProspectDocument(Base):
+    """A prospect's v1 JSON, ready to send (search/serializer.py defines it; triggers on
+    ``prospects`` keep it current): a page of 1,000 prospects is one read, not 40,000 values
+    decoded and encoded again."""
+
+    __tablename__ = "prospect_documents"
+
+    prospect_id: Mapped[int] = mapped_column(ForeignKey("prospects.id", ondelete="CASCADE"), primary_key=True)
+    account_id: Mapped[int] = mapped_column(BigInteger)
+    body: Mapped[str] = mapped_column(Text)
 
 
 class Campaign(Base):

@@ -1,0 +1,404 @@
+"""The query string of ``GET /rest/v1/prospects`` → a clean :class:`SearchQuery`.
+
+Pure functions, no I/O: whatever string arrives, the answer is a query or a ``BadRequest``
+with one of the reference's texts ("Unknown param:NAME", "Wrong param [NAME]=VALUE",
+"Wrong param, required activity=…"). The wire's legacy names and spellings (``snipet1``,
+``MAYBE-LATER``, a ``+`` decoded as a space) end here; the rest of the feature speaks the
+domain's names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from enum import Enum
+
+from leadpecker.http.v1params import unknown_param, wrong_param
+from leadpecker.kit.errors import BadRequest
+from leadpecker.models import CAMPAIGN_PROSPECT_STATUSES, INTEREST_LEVELS, PROSPECT_STATUSES, SNIPPET_COUNT
+
+DEFAULT_PER_PAGE = 100
+MAX_PER_PAGE = 1000
+# Beyond these a request is more likely an attack than a search; both are far above real use.
+MAX_TERMS = 64
+MAX_VALUE_LENGTH = 500
+MAX_IDS = 10_000
+
+PARAMETERS = (
+    "search",
+    "id",
+    "status",
+    "campaigns_id",
+    "contacted",
+    "interested",
+    "diff",
+    "activity",
+    "campaigns_details",
+    "sort",
+    "page",
+    "per_page",
+)
+
+# Wire names (legacy ``snipet1..4`` included) → domain field.
+_SNIPPETS = {f"snippet{n}": f"snippet{n}" for n in range(1, SNIPPET_COUNT + 1)}
+_SNIPPETS.update({f"snipet{n}": f"snippet{n}" for n in range(1, 5)})
+TEXT_FIELDS = (
+    "first_name",
+    "last_name",
+    "company",
+    "industry",
+    "website",
+    "title",
+    "phone",
+    "address",
+    "city",
+    "state",
+    "country",
+    *(f"snippet{n}" for n in range(1, SNIPPET_COUNT + 1)),
+)
+SEARCH_FIELDS: dict[str, str] = {
+    "email": "email",
+    "organization_id": "organization_id",
+    "tags": "tags",
+    **{name: name for name in TEXT_FIELDS},
+    **_SNIPPETS,
+}
+SORT_FIELDS: dict[str, str] = {
+    "id": "id",
+    "email": "email",
+    "status": "status",
+    "updated": "updated",
+    "last_contacted": "last_contacted",
+    "last_replied": "last_replied",
+    "organization_id": "organization_id",
+    "tags": "tags",
+    "last_opened": "last_opened",
+    "last_clicked": "last_clicked",
+    "sent_mails": "sent_mails",
+    **{name: name for name in TEXT_FIELDS},
+    **_SNIPPETS,
+}
+
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# Control characters and lone surrogates cannot be stored or compared as text: refused.
+_CONTROL = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
+_FULL_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_DIFF = re.compile(r"^\s*([A-Za-z_]+)\s*([<>])\s*(.+?)\s*$")
+# ISO 8601-like: a date, optionally a time (T or space), optional fraction, optional offset.
+# A "+" in the offset often arrives decoded as a space ("…00:00:00 0200"): accepted too.
+_MOMENT = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})"
+    r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?"
+    r"\s*(Z|z|[+\- ]\d{2}(?::?\d{2})?)?$"
+)
+
+REQUIRES_OPENED = "Wrong param, required activity=OPENED|NOT-OPENED"
+REQUIRES_CLICKED = "Wrong param, required activity=CLICKED|NOT-CLICKED"
+
+
+class Activity(Enum):
+    OPENED = "OPENED"
+    NOT_OPENED = "NOT_OPENED"
+    CLICKED = "CLICKED"
+    NOT_CLICKED = "NOT_CLICKED"
+
+    @property
+    def about_opens(self) -> bool:
+        return self in (Activity.OPENED, Activity.NOT_OPENED)
+
+    @property
+    def about_clicks(self) -> bool:
+        return self in (Activity.CLICKED, Activity.NOT_CLICKED)
+
+
+class MatchKind(Enum):
+    EXACT = "exact"  # the whole value equals (email given in full; organization_id)
+    SUBSTRING = "substring"  # case-insensitive substring
+    TAG = "tag"  # one whole tag, case-sensitive
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    kind: MatchKind
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSearch:
+    """One searched field: a prospect matches when any of ``matches`` does (OR)."""
+
+    field: str
+    matches: tuple[Match, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SortKey:
+    field: str
+    descending: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TimeCondition:
+    """``field > moment`` (``after``) or ``field < moment``; both strict."""
+
+    field: str  # updated | last_opened | last_clicked
+    after: bool
+    moment: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SearchQuery:
+    """Everything a search asks, in domain terms. Different fields AND; see FieldSearch."""
+
+    fields: tuple[FieldSearch, ...] = ()
+    ids: tuple[int, ...] | None = None
+    campaign_ids: tuple[int, ...] | None = None  # the "prospects in campaign" view
+    statuses: tuple[str, ...] | None = None  # global, or in-campaign in the campaign view
+    contacted: bool | None = None
+    interested: tuple[str, ...] | None = None  # INTERESTED, MAYBE_LATER, …
+    activity: Activity | None = None
+    times: tuple[TimeCondition, ...] = ()
+    campaigns_details: bool = False
+    sort: tuple[SortKey, ...] = (SortKey("id"),)
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+    @property
+    def in_campaigns(self) -> bool:
+        return self.campaign_ids is not None
+
+
+def parse(params: Mapping[str, str] | Iterable[tuple[str, str]]) -> SearchQuery:
+    """Parse the (decoded) query string. A parameter given twice is refused: which one
+    wins would be a guess."""
+    pairs = list(params.items()) if isinstance(params, Mapping) else list(params)
+    given: dict[str, str] = {}
+    for name, value in pairs:
+        if name not in PARAMETERS:
+            raise unknown_param(name)
+        if name in given:
+            raise wrong_param(name, f"{given[name]},{value}")
+        given[name] = value
+
+    campaign_ids = _ids("campaigns_id", given["campaigns_id"]) if "campaigns_id" in given else None
+    activity = _activity(given["activity"]) if "activity" in given else None
+    return SearchQuery(
+        fields=parse_search(given.get("search", "")),
+        ids=_ids("id", given["id"]) if "id" in given else None,
+        campaign_ids=campaign_ids,
+        statuses=_statuses(given["status"], campaign_ids is not None) if "status" in given else None,
+        contacted=parse_flag("contacted", given["contacted"]) if "contacted" in given else None,
+        interested=_interest(given["interested"]) if "interested" in given else None,
+        activity=activity,
+        times=parse_diff(given["diff"], activity) if "diff" in given else (),
+        campaigns_details=(
+            parse_flag("campaigns_details", given["campaigns_details"])
+            if "campaigns_details" in given
+            else False
+        ),
+        sort=parse_sort(given.get("sort", ""), activity),
+        page=_page(given["page"]) if "page" in given else 1,
+        per_page=_per_page(given["per_page"]) if "per_page" in given else DEFAULT_PER_PAGE,
+    )
+
+
+def parse_flag(name: str, value: str) -> bool:
+    """Booleans are ``true/false/1/0`` in any case."""
+    folded = value.strip().lower()
+    if folded in ("true", "1"):
+        return True
+    if folded in ("false", "0"):
+        return False
+    raise wrong_param(name, value)
+
+
+def parse_search(raw: str) -> tuple[FieldSearch, ...]:
+    """``field=value,field2=value2``: different fields AND, a field repeated ORs.
+
+    A comma-separated part that does not start with ``name=`` continues the previous value
+    ("company=Acme, Inc" searches for "Acme, Inc"). A field name that is not searchable, an
+    empty value, or a malformed organization_id refuses the whole parameter.
+    """
+    if not raw.strip():
+        return ()
+    bad = wrong_param("search", raw)
+    if _CONTROL.search(raw):
+        raise bad
+    terms: list[list[str]] = []
+    for part in raw.split(","):
+        name, sep, value = part.partition("=")
+        if sep and _IDENTIFIER.match(name.strip()):
+            terms.append([name.strip().lower(), value])
+        elif terms:
+            terms[-1][1] += "," + part
+        else:
+            raise bad
+    if len(terms) > MAX_TERMS:
+        raise bad
+    by_field: dict[str, list[Match]] = {}
+    for name, value in terms:
+        field = SEARCH_FIELDS.get(name)
+        value = value.strip()
+        if field is None or not value or len(value) > MAX_VALUE_LENGTH:
+            raise bad
+        match = _match(field, value)
+        if match is None:
+            raise bad
+        matches = by_field.setdefault(field, [])
+        if match not in matches:
+            matches.append(match)
+    return tuple(FieldSearch(field, tuple(matches)) for field, matches in by_field.items())
+
+
+def _match(field: str, value: str) -> Match | None:
+    if field == "email":
+        # Addresses hold no spaces: a space here is a "+" (john+tag@…) that arrived unencoded.
+        value = value.replace(" ", "+").lower()
+        kind = MatchKind.EXACT if _FULL_EMAIL.match(value) else MatchKind.SUBSTRING
+        return Match(kind, value)
+    if field == "organization_id":
+        return Match(MatchKind.EXACT, str(int(value))) if _is_number(value, 18) else None
+    if field == "tags":
+        tag = value.removeprefix("#")  # lenient: the reference says "without #"; accept it with
+        return Match(MatchKind.TAG, tag) if tag and not any(ch.isspace() for ch in tag) else None
+    return Match(MatchKind.SUBSTRING, value)
+
+
+def parse_sort(raw: str, activity: Activity | None = None) -> tuple[SortKey, ...]:
+    """``+a,-b``; a bare name is ascending, and so is a ``+`` that arrived as a space.
+    Ties are broken by id (see the repository). ``last_opened``/``last_clicked``/
+    ``sent_mails`` need the matching activity."""
+    if not raw.strip():
+        return (SortKey("id"),)
+    keys: list[SortKey] = []
+    for part in raw.split(","):
+        term = part.strip()
+        descending = term.startswith("-")
+        if term[:1] in ("+", "-"):
+            term = term[1:].strip()
+        field = SORT_FIELDS.get(term.lower())
+        if field is None:
+            raise wrong_param("sort", raw)
+        if field == "last_opened" and not (activity and activity.about_opens):
+            raise BadRequest(REQUIRES_OPENED)
+        if field == "last_clicked" and not (activity and activity.about_clicks):
+            raise BadRequest(REQUIRES_CLICKED)
+        if field == "sent_mails" and activity is None:
+            raise BadRequest(REQUIRES_OPENED)
+        if all(key.field != field for key in keys):  # a repeated field cannot change the order
+            keys.append(SortKey(field, descending))
+    return tuple(keys)
+
+
+def parse_diff(raw: str, activity: Activity | None = None) -> tuple[TimeCondition, ...]:
+    """``updated>2025-01-15T00:00:00+0200``; several conditions comma-separated (AND)."""
+    conditions = []
+    for part in raw.split(","):
+        found = _DIFF.match(part)
+        if not found or _CONTROL.search(part):
+            raise wrong_param("diff", raw)
+        name, operator, moment_text = found.groups()
+        field = name.lower()
+        if field not in ("updated", "last_opened", "last_clicked"):
+            raise wrong_param("diff", raw)
+        moment = parse_moment(moment_text)
+        if moment is None:
+            raise wrong_param("diff", raw)
+        if field == "last_opened" and not (activity and activity.about_opens):
+            raise BadRequest(REQUIRES_OPENED)
+        if field == "last_clicked" and not (activity and activity.about_clicks):
+            raise BadRequest(REQUIRES_CLICKED)
+        conditions.append(TimeCondition(field, operator == ">", moment))
+    return tuple(conditions)
+
+
+def parse_moment(text: str) -> datetime | None:
+    """An ISO 8601-like timestamp as an aware UTC datetime; no offset means UTC."""
+    found = _MOMENT.match(text.strip())
+    if not found:
+        return None
+    year, month, day, hour, minute, second, fraction, offset = found.groups()
+    try:
+        zone = UTC if offset in (None, "Z", "z") else _zone(offset)
+        moment = datetime(
+            int(year),
+            int(month),
+            int(day),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
+            int((fraction or "0")[:6].ljust(6, "0")),
+            tzinfo=zone,
+        )
+        return moment.astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _zone(offset: str) -> timezone:
+    sign = -1 if offset[0] == "-" else 1
+    digits = offset[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:] or 0)
+    if hours > 23 or minutes > 59:
+        raise ValueError(offset)
+    return timezone(sign * timedelta(hours=hours, minutes=minutes))
+
+
+def _is_number(text: str, max_digits: int) -> bool:
+    # ASCII only: str.isdigit() also accepts "²", which int() refuses.
+    return text.isascii() and text.isdigit() and len(text) <= max_digits
+
+
+def _ids(name: str, value: str) -> tuple[int, ...]:
+    parts = [part.strip() for part in value.split(",")]
+    if not all(_is_number(part, 18) for part in parts) or len(parts) > MAX_IDS:
+        raise wrong_param(name, value)
+    return tuple(dict.fromkeys(int(part) for part in parts))
+
+
+def _statuses(value: str, in_campaigns: bool) -> tuple[str, ...]:
+    allowed = CAMPAIGN_PROSPECT_STATUSES if in_campaigns else PROSPECT_STATUSES
+    statuses = [part.strip().upper() for part in value.split(",")]
+    if not all(status in allowed for status in statuses):
+        raise wrong_param("status", value)
+    return tuple(dict.fromkeys(statuses))
+
+
+def _interest(value: str) -> tuple[str, ...]:
+    """Filter values are written MAYBE-LATER; responses say MAYBE_LATER. Both are accepted."""
+    levels = [part.strip().upper().replace("-", "_") for part in value.split(",")]
+    if not all(level in INTEREST_LEVELS for level in levels):
+        raise wrong_param("interested", value)
+    return tuple(dict.fromkeys(levels))
+
+
+def _activity(value: str) -> Activity:
+    try:
+        return Activity(value.strip().upper().replace("-", "_"))
+    except ValueError:
+        raise wrong_param("activity", value) from None
+
+
+def _integer(name: str, value: str) -> int:
+    text = value.strip()
+    if not _is_number(text, 12):
+        raise wrong_param(name, value)
+    return int(text)
+
+
+def _page(value: str) -> int:
+    # page=0, sent by some legacy clients, means the first page.
+    return max(1, _integer("page", value))
+
+
+def _per_page(value: str) -> int:
+    per_page = _integer("per_page", value)
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        raise wrong_param("per_page", value)
+    return per_page

@@ -1,0 +1,462 @@
+"""All SQL of the prospect search, scoped to one account.
+
+A page is found in two steps (a deferred join): the ids of the page, from the indexes alone
+where possible, then their ready documents. How the ids are found depends on the query:
+
+- **bucket jump** — no filter but status, sorted by id: ``prospect_counts`` says in which
+  4,096-id bucket the page starts, so page 5,000 skips a few thousand index entries instead
+  of 499,900;
+- **index walk** — everything else: ORDER BY the sort's own index (``prospect_sort_key``) with
+  LIMIT/OFFSET, the database checking the filters on the rows it walks;
+- on SQLite a substring search first asks its FTS5 tables (``dialect_sqlite``) for candidate
+  rows: when one searched field has at most ``EXACT_COUNT_LIMIT`` candidates the query runs on
+  those only; otherwise, sorted by id, the FTS table drives the walk in rowid order. The row
+  condition (LIKE) always decides; FTS only narrows. PostgreSQL's planner uses the GIN trigram
+  index by itself.
+
+Counting never scans the account: totals come from ``prospect_counts`` (exact) when nothing
+but status filters; otherwise the matches are counted up to ``EXACT_COUNT_LIMIT`` (exact), and
+beyond that estimated from a fixed sample of the account's rows (see ``Total``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    and_,
+    exists,
+    func,
+    literal_column,
+    select,
+    text,
+    union_all,
+)
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql import ColumnElement
+
+from leadpecker.kit.repository import AccountScopedRepository
+from leadpecker.models import (
+    Campaign,
+    CampaignProspect,
+    EmailActivity,
+    Prospect,
+    ProspectCount,
+    ProspectDocument,
+    prospect_sort_key,
+)
+from leadpecker.search import dialect_postgresql, dialect_sqlite
+from leadpecker.search.params import Activity, SearchQuery
+from leadpecker.search.serializer import CampaignEntry
+
+P = Prospect.__table__
+CP = CampaignProspect.__table__
+COUNTS = ProspectCount.__table__
+DOCUMENTS = ProspectDocument.__table__
+
+# Matches are counted exactly up to this many; a page of the largest size is always exact.
+EXACT_COUNT_LIMIT = 1_000
+BUCKET_SHIFT = 12  # prospect_counts.bucket = id >> 12, as the triggers write it
+SAMPLE_WINDOWS = 16
+SAMPLE_WINDOW_ROWS = 256
+# Below this many prospects an account is searched by reading its rows: quicker than asking
+# FTS tables that hold every account's text (SQLite).
+SMALL_ACCOUNT = 20_000
+# On PostgreSQL, fold the per-transaction count rows once an account has this many.
+COMPACT_AFTER = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """An account's prospects by status, from prospect_counts."""
+
+    by_status: dict[str, int]
+    slots: int  # count rows not yet compacted (PostgreSQL)
+
+    @property
+    def all(self) -> int:
+        return sum(self.by_status.values())
+
+    def of(self, statuses: Sequence[str] | None) -> int:
+        if statuses is None:
+            return self.all
+        return sum(self.by_status.get(status, 0) for status in statuses)
+
+
+@dataclass(frozen=True, slots=True)
+class Total:
+    value: int
+    exact: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PageRow:
+    prospect_id: int
+    campaign_id: int | None = None  # the campaign view's enrolment
+
+
+@dataclass(frozen=True, slots=True)
+class Activities:
+    sent_mails: int
+    last_opened: Any
+    last_clicked: Any
+
+
+@dataclass
+class _Plan:
+    """What the ids query reads from and how it is ordered."""
+
+    source: Any
+    conditions: list[ColumnElement[bool]]
+    order: list[Any]
+    offset: int
+    fts_driven: bool = False  # SQLite: an FTS table leads, in rowid order
+
+
+class SearchRepository(AccountScopedRepository):
+    def __init__(self, conn: AsyncConnection, account_id: int) -> None:
+        super().__init__(conn, account_id)
+        self.sqlite = self.dialect == "sqlite"
+        self.text = dialect_sqlite if self.sqlite else dialect_postgresql
+
+    # --- counts --------------------------------------------------------------------------
+
+    async def totals(self) -> Totals:
+        query = self.select(
+            ProspectCount,
+            COUNTS.c.status,
+            func.sum(COUNTS.c.n),
+            func.count().filter(COUNTS.c.slot != 0),
+        ).group_by(COUNTS.c.status)
+        by_status, slots = {}, 0
+        for status, n, pending in await self.conn.execute(query):
+            by_status[status] = int(n or 0)
+            slots += int(pending or 0)
+        return Totals(by_status, slots)
+
+    async def buckets(self, statuses: Sequence[str] | None = None) -> list[tuple[int, int]]:
+        """(bucket, prospects) of the account in id order, for the given statuses."""
+        query = self.select(ProspectCount, COUNTS.c.bucket, func.sum(COUNTS.c.n))
+        if statuses is not None:
+            query = query.where(COUNTS.c.status.in_(statuses))
+        query = query.group_by(COUNTS.c.bucket).order_by(COUNTS.c.bucket)
+        return [(int(bucket), int(n)) for bucket, n in await self.conn.execute(query) if n]
+
+    async def compact_counts(self) -> None:
+        if not self.sqlite:
+            await self.conn.execute(text(dialect_postgresql.COMPACT_COUNTS), {"account": self.account_id})
+
+    # --- conditions ----------------------------------------------------------------------
+
+    def _source(self, query: SearchQuery, p: Any = P) -> Any:
+        if not query.in_campaigns:
+            return p
+        return p.join(
+            CP,
+            and_(
+                CP.c.prospect_id == p.c.id,
+                CP.c.account_id == self.account_id,
+                CP.c.campaign_id.in_(query.campaign_ids or ()),
+            ),
+        )
+
+    def _conditions(self, query: SearchQuery, p: Any = P) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = [p.c.account_id == self.account_id]
+        if query.ids is not None:
+            conditions.append(p.c.id.in_(query.ids))
+        if query.statuses is not None:
+            conditions.append((CP.c.status if query.in_campaigns else p.c.status).in_(query.statuses))
+        if query.contacted is not None:
+            contacted = p.c.last_contacted.isnot(None)
+            conditions.append(contacted if query.contacted else p.c.last_contacted.is_(None))
+        if query.interested is not None:
+            if query.in_campaigns:
+                conditions.append(CP.c.interested.in_(query.interested))
+            else:
+                # Any campaign the prospect is enrolled in (an index lookup per row).
+                enrolled = CampaignProspect
+                conditions.append(
+                    exists().where(
+                        enrolled.account_id == self.account_id,
+                        enrolled.prospect_id == p.c.id,
+                        enrolled.interested.in_(query.interested),
+                    )
+                )
+        if query.activity is not None:
+            conditions.extend(_activity_conditions(query.activity, p))
+        for condition in query.times:
+            column = p.c[condition.field]
+            conditions.append(column > condition.moment if condition.after else column < condition.moment)
+        conditions.extend(self.text.row_condition(search, p) for search in query.fields)
+        return conditions
+
+    def _order(self, query: SearchQuery, id_column: Any = None) -> list[Any]:
+        id_column = P.c.id if id_column is None else id_column
+        order: list[Any] = []
+        has_id = False
+        for key in query.sort:
+            if key.field == "id":
+                expressions: tuple[Any, ...] = (id_column,)
+                has_id = True
+            elif key.field == "email":
+                expressions = (P.c.email,)
+            elif key.field == "status" and query.in_campaigns:
+                expressions = (CP.c.status,)
+            else:
+                expressions = prospect_sort_key(key.field)
+            order.extend(e.desc() if key.descending else e.asc() for e in expressions)
+        # Ties go by id, in the direction of the first key: with a single key one index
+        # serves the whole order, forwards or backwards.
+        descending = query.sort[0].descending
+        if not has_id:
+            order.append(id_column.desc() if descending else id_column.asc())
+        if query.in_campaigns:
+            order.append(CP.c.campaign_id.desc() if descending else CP.c.campaign_id.asc())
+        return order
+
+    # --- the page ------------------------------------------------------------------------
+
+    async def page(self, query: SearchQuery, totals: Totals) -> tuple[list[PageRow], _Plan]:
+        plan = await self._plan(query, totals)
+        columns = [P.c.id, CP.c.campaign_id] if query.in_campaigns else [P.c.id]
+        statement = (
+            select(*columns)
+            .select_from(plan.source)
+            .where(*plan.conditions)
+            .order_by(*plan.order)
+            .limit(query.per_page)
+            .offset(plan.offset)
+        )
+        rows = await self.conn.execute(statement)
+        if query.in_campaigns:
+            return [PageRow(prospect_id, campaign_id) for prospect_id, campaign_id in rows], plan
+        return [PageRow(prospect_id) for (prospect_id,) in rows], plan
+
+    async def _plan(self, query: SearchQuery, totals: Totals) -> _Plan:
+        conditions = self._conditions(query)
+        plan = _Plan(self._source(query), conditions, self._order(query), query.offset)
+        if _only_statuses(query) and query.sort[0].field == "id":
+            return await self._bucket_jump(query, plan)
+        if self.sqlite and query.fields and totals.all > SMALL_ACCOUNT:
+            return await self._fts_plan(query, plan)
+        return plan
+
+    async def _bucket_jump(self, query: SearchQuery, plan: _Plan) -> _Plan:
+        """Start the walk at the bucket holding the page's first row."""
+        buckets = await self.buckets(query.statuses)
+        descending = query.sort[0].descending
+        skipped = 0
+        for bucket, n in reversed(buckets) if descending else buckets:
+            if skipped + n > query.offset:
+                if descending:
+                    bound = P.c.id < (bucket + 1) << BUCKET_SHIFT
+                else:
+                    bound = P.c.id >= bucket << BUCKET_SHIFT
+                plan.conditions.append(bound)
+                plan.offset = query.offset - skipped
+                break
+            skipped += n
+        return plan
+
+    async def _fts_plan(self, query: SearchQuery, plan: _Plan) -> _Plan:
+        """SQLite: narrow the walk with the FTS5 tables (see the module's docstring)."""
+        indexed = [found for found in map(dialect_sqlite.indexed, query.fields) if found is not None]
+        if not indexed:
+            return plan
+        smallest: tuple[int, list[int], str, str] | None = None
+        for table_name, expression in indexed:
+            fts = dialect_sqlite.fts_table(table_name)
+            probe = (
+                select(fts.c.rowid)
+                .where(dialect_sqlite.matches(fts, table_name, expression))
+                .limit(EXACT_COUNT_LIMIT + 1)
+            )
+            candidates = list((await self.conn.execute(probe)).scalars())
+            if smallest is None or len(candidates) < smallest[0]:
+                smallest = (len(candidates), candidates, table_name, expression)
+        assert smallest is not None
+        count, candidates, table_name, expression = smallest
+        if count <= EXACT_COUNT_LIMIT:
+            plan.conditions.append(P.c.id.in_(candidates))
+            return plan
+        if query.sort[0].field == "id":
+            fts = dialect_sqlite.fts_table(table_name)
+            plan.source = fts.join(plan.source, P.c.id == fts.c.rowid)
+            plan.conditions.append(dialect_sqlite.matches(fts, table_name, expression))
+            # Ordered by the FTS rowid, SQLite reads the FTS matches first and in order.
+            plan.order = self._order(query, id_column=fts.c.rowid)
+            plan.fts_driven = True
+        return plan
+
+    # --- counting ------------------------------------------------------------------------
+
+    async def total(self, query: SearchQuery, plan: _Plan, totals: Totals, page_rows: int) -> Total:
+        if 0 < page_rows < query.per_page or (page_rows == 0 and query.offset == 0):
+            return Total(query.offset + page_rows, True)  # the page shows where the matches end
+        if _only_statuses(query):
+            return Total(totals.of(query.statuses), True)
+        limited = select(literal_column("1")).select_from(plan.source).where(*plan.conditions)
+        if plan.fts_driven:
+            limited = limited.order_by(*plan.order[:1])  # keeps SQLite reading the FTS table first
+        limited = limited.limit(EXACT_COUNT_LIMIT + 1).subquery()
+        counted = (await self.conn.execute(select(func.count()).select_from(limited))).scalar_one()
+        if counted <= EXACT_COUNT_LIMIT:
+            return Total(counted, True)
+        return await self._estimate(query, totals)
+
+    async def _estimate(self, query: SearchQuery, totals: Totals) -> Total:
+        """Matches among a fixed sample of the account's rows, scaled to the account: 16
+        windows of 256 consecutive prospects spread evenly over the account's ids. The same
+        query gives the same estimate on every page."""
+        everyone = totals.all
+        sample = await self._sample_starts(everyone)
+        # Each window in its own subquery: SQLite allows no LIMIT on a UNION's members.
+        windows = union_all(
+            *(
+                select(
+                    select(P)
+                    .where(P.c.account_id == self.account_id, P.c.id >= start)
+                    .order_by(P.c.id)
+                    .limit(SAMPLE_WINDOW_ROWS)
+                    .subquery()
+                )
+                for start in sample
+            )
+        ).subquery("p")
+        seen = select(func.count(func.distinct(windows.c.id))).scalar_subquery()
+        hits = (
+            select(func.count())
+            .select_from(self._source(query, windows))
+            .where(*self._conditions(query, windows))
+        )
+        matched, read = (await self.conn.execute(select(hits.scalar_subquery(), seen))).one()
+        if not read:
+            return Total(EXACT_COUNT_LIMIT + 1, False)
+        estimate = round(matched * everyone / read)
+        return Total(max(EXACT_COUNT_LIMIT + 1, estimate), False)
+
+    async def _sample_starts(self, everyone: int) -> list[int]:
+        buckets = await self.buckets()
+        starts: list[int] = []
+        skipped = 0
+        targets = iter((2 * k + 1) * everyone // (2 * SAMPLE_WINDOWS) for k in range(SAMPLE_WINDOWS))
+        target = next(targets, None)
+        for bucket, n in buckets:
+            while target is not None and target < skipped + n:
+                # Within the bucket, start where the target rank would fall if ids were even.
+                share = (target - skipped) / n
+                start = (bucket << BUCKET_SHIFT) + int(share * (1 << BUCKET_SHIFT))
+                if not starts or start > starts[-1]:
+                    starts.append(start)
+                target = next(targets, None)
+            skipped += n
+        return starts or [0]
+
+    # --- what the page shows -------------------------------------------------------------
+
+    async def documents_array(self, ids: list[int]) -> str:
+        """The page's documents as one JSON array, in the page's order, built by the database
+        (no per-row work in Python)."""
+        if self.sqlite:
+            statement = text(
+                "SELECT '[' || coalesce(group_concat(body, ','), '') || ']' FROM ("
+                "SELECT d.body AS body FROM json_each(:ids) AS j "
+                "JOIN prospect_documents AS d ON d.prospect_id = j.value "
+                "WHERE d.account_id = :account ORDER BY j.key)"
+            )
+            ids_param: Any = "[" + ",".join(map(str, ids)) + "]"
+        else:
+            statement = text(
+                "SELECT '[' || coalesce(string_agg(d.body, ',' ORDER BY t.ord), '') || ']' "
+                "FROM unnest(CAST(:ids AS bigint[])) WITH ORDINALITY AS t(id, ord) "
+                "JOIN prospect_documents AS d ON d.prospect_id = t.id WHERE d.account_id = :account"
+            )
+            ids_param = ids
+        result = await self.conn.execute(statement, {"ids": ids_param, "account": self.account_id})
+        return result.scalar_one()
+
+    async def documents(self, ids: list[int]) -> dict[int, str]:
+        query = self.select(ProspectDocument, DOCUMENTS.c.prospect_id, DOCUMENTS.c.body).where(
+            DOCUMENTS.c.prospect_id.in_(ids)
+        )
+        return dict((await self.conn.execute(query)).all())
+
+    async def enrolments(
+        self, prospect_ids: list[int], campaign_ids: Sequence[int] | None = None
+    ) -> dict[int, list[CampaignEntry]]:
+        """Each prospect's campaigns (all, or only ``campaign_ids``), by campaign id."""
+        query = (
+            self.select(
+                CampaignProspect,
+                CP.c.prospect_id,
+                Campaign.id,
+                Campaign.name,
+                Campaign.status,
+                CP.c.status,
+                CP.c.interested,
+            )
+            .join(Campaign, Campaign.id == CP.c.campaign_id)
+            .where(Campaign.account_id == self.account_id, CP.c.prospect_id.in_(prospect_ids))
+            .order_by(CP.c.prospect_id, Campaign.id)
+        )
+        if campaign_ids is not None:
+            query = query.where(CP.c.campaign_id.in_(campaign_ids))
+        found: dict[int, list[CampaignEntry]] = {}
+        for prospect_id, *entry in await self.conn.execute(query):
+            found.setdefault(prospect_id, []).append(CampaignEntry(*entry))
+        return found
+
+    async def activities(self, prospect_ids: list[int]) -> dict[int, Activities]:
+        query = self.select(Prospect, P.c.id, P.c.sent_mails, P.c.last_opened, P.c.last_clicked).where(
+            P.c.id.in_(prospect_ids)
+        )
+        return {row[0]: Activities(*row[1:]) for row in await self.conn.execute(query)}
+
+    async def clicks(self, prospect_ids: list[int]) -> dict[int, list[tuple[str | None, Any]]]:
+        """Each prospect's clicked links with the last click on each, latest first."""
+        last = func.max(EmailActivity.occurred_at)
+        query = (
+            self.select(EmailActivity, EmailActivity.prospect_id, EmailActivity.url, last)
+            .where(EmailActivity.kind == "CLICKED", EmailActivity.prospect_id.in_(prospect_ids))
+            .group_by(EmailActivity.prospect_id, EmailActivity.url)
+            .order_by(EmailActivity.prospect_id, last.desc(), EmailActivity.url)
+        )
+        found: dict[int, list[tuple[str | None, Any]]] = {}
+        for prospect_id, url, moment in await self.conn.execute(query):
+            found.setdefault(prospect_id, []).append((url, _as_utc(moment)))
+        return found
+
+
+def _only_statuses(query: SearchQuery) -> bool:
+    """Nothing but (global) status filters: prospect_counts knows the total."""
+    return not (
+        query.fields
+        or query.ids is not None
+        or query.in_campaigns
+        or query.contacted is not None
+        or query.interested is not None
+        or query.activity is not None
+        or query.times
+    )
+
+
+def _activity_conditions(activity: Activity, p: Any) -> list[ColumnElement[bool]]:
+    """OPENED/CLICKED: at least one open/click. NOT-…: mailed (sent at least once) and never
+    opened/clicked — a mail never sent cannot be "not opened"."""
+    column = p.c.last_opened if activity.about_opens else p.c.last_clicked
+    if activity in (Activity.OPENED, Activity.CLICKED):
+        return [column.isnot(None)]
+    return [p.c.last_contacted.isnot(None), column.is_(None)]
+
+
+def _as_utc(moment: Any) -> Any:
+    """A value of func.max() on a UtcDateTime column comes back untyped on SQLite (text)."""
+    from datetime import UTC, datetime
+
+    if isinstance(moment, str):
+        return datetime.fromisoformat(moment).replace(tzinfo=UTC)
+    if isinstance(moment, datetime) and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment

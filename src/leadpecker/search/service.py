@@ -1,0 +1,92 @@
+"""Searching an account's prospects (SPEC §7): one read transaction for the page, its total
+and what the page shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from leadpecker.kit.db import Database
+from leadpecker.search import serializer
+from leadpecker.search.params import SearchQuery
+from leadpecker.search.repository import COMPACT_AFTER, PageRow, SearchRepository
+from leadpecker.search.serializer import CampaignEntry
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    body: bytes  # a JSON array of prospects, or the no-match message
+    total: int  # X-Total-Count: prospects (enrolments in the campaign view) matching
+    exact: bool  # False when the total is an estimate (see repository.Total)
+
+
+async def search(db: Database, account_id: int, query: SearchQuery) -> SearchResult:
+    async with db.read() as conn:
+        repo = SearchRepository(conn, account_id)
+        totals = await repo.totals()
+        rows, plan = await repo.page(query, totals)
+        total = await repo.total(query, plan, totals, len(rows))
+        body = await _body(repo, query, rows) if rows else serializer.NO_MATCH
+    if totals.slots > COMPACT_AFTER:
+        # PostgreSQL's per-transaction count rows pile up after many writes: fold them now,
+        # in a short transaction of its own, so the next reads sum a few rows again.
+        async with db.write() as conn:
+            await SearchRepository(conn, account_id).compact_counts()
+    return SearchResult(body, total.value, total.exact)
+
+
+async def _body(repo: SearchRepository, query: SearchQuery, rows: list[PageRow]) -> bytes:
+    ids = list(dict.fromkeys(row.prospect_id for row in rows))
+    if not query.in_campaigns and not query.campaigns_details:
+        # The common case: the documents as they are, joined by the database.
+        return (await repo.documents_array(ids)).encode()
+
+    documents = await repo.documents(ids)
+    in_view = await repo.enrolments(ids, query.campaign_ids) if query.in_campaigns else {}
+    details = await repo.enrolments(ids) if query.campaigns_details else {}
+    variants = await _activity_variants(repo, query, ids) if query.campaigns_details else {}
+    shown: list[str] = []
+    for row in rows:
+        document = documents.get(row.prospect_id)
+        if document is None:
+            continue
+        enrolment = next(
+            (e for e in in_view.get(row.prospect_id, ()) if e.campaign_id == row.campaign_id), None
+        )
+        if not query.campaigns_details:
+            shown.append(serializer.extended(document, enrolment=enrolment))
+            continue
+        entries: list[CampaignEntry] = details.get(row.prospect_id, [])
+        for activity in variants.get(row.prospect_id, [None]):
+            listed = [entry.details(activity) for entry in entries]
+            shown.append(serializer.extended(document, enrolment=enrolment, details=listed))
+    return serializer.array(shown)
+
+
+async def _activity_variants(
+    repo: SearchRepository, query: SearchQuery, ids: list[int]
+) -> dict[int, list[dict[str, Any] | None]]:
+    """With ``activity``, the fields each campaigns_details entry gets. A prospect who
+    clicked several links is shown once per link, as the reference says."""
+    if query.activity is None:
+        return {}
+    activities = await repo.activities(ids)
+    if query.activity.about_opens:
+        return {
+            prospect_id: [
+                serializer.activity_fields(
+                    opens=True, sent_mails=found.sent_mails, last_opened=found.last_opened
+                )
+            ]
+            for prospect_id, found in activities.items()
+        }
+    clicks = await repo.clicks(ids)
+    return {
+        prospect_id: [
+            serializer.activity_fields(
+                opens=False, sent_mails=found.sent_mails, last_clicked=moment, click_url=url
+            )
+            for url, moment in clicks.get(prospect_id) or [(None, None)]
+        ]
+        for prospect_id, found in activities.items()
+    }
