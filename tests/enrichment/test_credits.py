@@ -73,9 +73,9 @@ def test_a_prospect_deleted_while_pending_gets_its_reservation_back(
     standalone ``leadpecker worker`` runs: its item finishes unenriched and is released."""
     url, drop = harness.new_database(backend, tmp_path)
     server = harness.start_server(url, tmp_path, worker_embedded="false")
+    deployment = Deployment(harness, server, harness.Cli(url), Store(url), tmp_path)
     worker = None
     try:
-        deployment = Deployment(harness, server, harness.Cli(url), Store(url), tmp_path)
         kept, gone = fresh_emails(2)
         deployment.import_leads([full_lead(kept), full_lead(gone)])
         account, client = deployment.customer("--credits", "3", prospects=[kept, gone])
@@ -88,11 +88,11 @@ def test_a_prospect_deleted_while_pending_gets_its_reservation_back(
         records = wait_until_processed(client, queued["uuid"])
         assert statuses_by_email(records) == {kept: "PROCESSED_ENRICHED", gone: "PROCESSED_NOT_ENRICHED"}
         assert check_ledger(deployment.store, account.id, granted=3_000)["balance"] == 1_500
-        deployment.close()
     finally:
         if worker is not None:
             worker.terminate()
             worker.wait(10)
+        deployment.close()
         server.stop()
         drop()
 
