@@ -80,10 +80,14 @@ async def list_statuses(db: Database, account_id: int, emails: list[str] | None)
 
 
 async def batch_statuses(db: Database, account_id: int, batch_uuid: str) -> list[ItemRecord] | None:
-    """The records of one batch, or None when the account has no such batch."""
+    """The records of one batch, or None when the account has no such batch. Only the uuid's
+    own form names it (any letter case): other spellings Python accepts (no hyphens, braces,
+    ``urn:uuid:``) are malformed here, as for the API."""
     try:
         canonical = str(uuid.UUID(batch_uuid))
     except ValueError:
+        return None
+    if canonical != batch_uuid.lower():
         return None
     async with db.read() as conn:
         return await EnrichmentRepository(conn, account_id).records_of_batch(canonical)
