@@ -273,6 +273,22 @@ def test_duplicates_count_as_submitted_and_are_queued_once(paused: Any) -> None:
     assert paused.store.balance(account.id) == 10_000 - 2 * PRICE
 
 
+def test_hints_are_optional_and_may_be_null_or_empty(paused: Any) -> None:
+    a, b = fresh_emails(2)
+    account, client = paused.customer("--credits", "3", prospects=[a, b])
+    queued = queue(
+        client,
+        [
+            {"email": a, "first_name": None, "last_name": None, "linkedin_url": None},
+            {"email": b, "company_name": "", "company_website": "", "first_name": "Bea"},
+        ],
+    )
+    assert (queued["prospects_count"], queued["status"]) == (2, "ENQUEUED")
+    stored = {item["prospect_email"]: item["hints"] for item in paused.store.items(account.id)}
+    hints = {email: json.loads(value) if isinstance(value, str) else value for email, value in stored.items()}
+    assert hints == {a: None, b: {"first_name": "Bea"}}  # what the matcher will get as hints
+
+
 def test_nothing_known_is_not_enqueued_and_has_no_uuid(paused: Any) -> None:
     account, client = paused.customer("--credits", "3", prospects=fresh_emails(1))
     unknown = fresh_emails(3, "unknown")
