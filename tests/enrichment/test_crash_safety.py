@@ -35,9 +35,9 @@ from .enrichsupport import (
 )
 
 # Enough work that several kills land while items are pending (SQLite workers are faster).
-PROSPECTS = {"sqlite": 4_000, "postgresql": 2_500}
+PROSPECTS = {"sqlite": 5_000, "postgresql": 2_500}
 KILL_ROUNDS = 3
-GRANTED = 6_000_000  # 6,000 credits: enough for every prospect
+GRANTED = 10_000_000  # 10,000 credits: enough for every prospect
 SETTINGS = {"worker_batch_size": "20", "worker_lease_seconds": "1", "worker_max_attempts": "1000"}
 DEADLINE = 120  # seconds per test: a hang guard, far above the normal run
 
@@ -72,7 +72,9 @@ def arrange(harness: Any, server: Any, workdir: Path, count: int) -> Scenario:
             matched.add(email)
 
     cli = harness.Cli(server.database_url)
-    data = json.loads(cli("accounts", "create", f"acct-{t}", "--json", "--credits", "6000").splitlines()[-1])
+    data = json.loads(
+        cli("accounts", "create", f"acct-{t}", "--json", "--credits", str(GRANTED // 1000)).splitlines()[-1]
+    )
     account = harness.AccountInfo(data["id"], data["name"], data["api_key"])
     cli("leads", "import", str(write_leads(workdir / "leads.csv", leads)))
     with server.client(account.api_key) as client:
