@@ -1,9 +1,13 @@
-"""Bulk loading that bypasses per-row statement processing: the fast path of the importers.
+"""Bulk writes that bypass per-row statement processing: the fast path of the importers and
+of the enrichment worker's finish.
 
-SQLite: one prepared INSERT … ON CONFLICT DO NOTHING run with the driver's executemany.
-PostgreSQL: COPY into a temporary table, then one INSERT … SELECT … ON CONFLICT DO NOTHING.
+Inserts — SQLite: one prepared INSERT … ON CONFLICT DO NOTHING/UPDATE run with the driver's
+executemany. PostgreSQL: COPY into a temporary table, then one INSERT … SELECT … ON CONFLICT.
+Updates — one prepared UPDATE run with the driver's executemany on both.
 Values arrive as Python objects; each column's values are adapted for the driver here, so the
-stored form is exactly what SQLAlchemy itself writes.
+stored form is exactly what SQLAlchemy itself writes. (SQLAlchemy's own executemany costs
+several microseconds per row and column in parameter processing: at thousands of rows per
+statement that was most of an enrichment claim's time.)
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -47,13 +52,12 @@ def _adapt(
     converters = [(i, convert) for i, convert in converters if convert is not None]
     if not converters:
         return rows
-    adapted = []
-    for row in rows:
-        values = list(row)
-        for i, convert in converters:
-            values[i] = convert(values[i])
-        adapted.append(tuple(values))
-    return adapted
+    # Column-wise: converting whole columns and zipping them back is several times faster
+    # than rebuilding each row in Python (the worker's finish writes thousands per claim).
+    values = list(zip(*rows, strict=True))
+    for i, convert in converters:
+        values[i] = tuple(map(convert, values[i]))
+    return list(zip(*values, strict=True))
 
 
 async def bulk_insert(
@@ -71,8 +75,8 @@ async def bulk_insert(
     if not rows:
         return
     if update_columns:
-        key_at = [columns.index(name) for name in conflict_columns]
-        rows = list({tuple(row[i] for i in key_at): row for row in rows}.values())
+        key_of = itemgetter(*(columns.index(name) for name in conflict_columns))
+        rows = list({key_of(row): row for row in rows}.values())
     dialect = conn.dialect.name
     rows = _adapt(table, columns, rows, dialect)
     column_list = ", ".join(columns)
@@ -106,3 +110,31 @@ async def bulk_insert(
         f"INSERT INTO {table.name} ({column_list}) SELECT {column_list} FROM {staging} {on_conflict}"
     )
     await raw.execute(f"TRUNCATE {staging}")
+
+
+async def bulk_update(
+    conn: AsyncConnection,
+    table: Table,
+    key_columns: Sequence[str],
+    set_columns: Sequence[str],
+    rows: list[tuple[Any, ...]],
+) -> None:
+    """``UPDATE table SET set_columns WHERE key_columns`` once per row, in order (a later row for
+    the same key wins, as with single statements). Each row: the key values, then the new values.
+    The rows go through the driver's executemany: one prepared statement, no per-row
+    processing in SQLAlchemy."""
+    if not rows:
+        return
+    dialect = conn.dialect.name
+    columns = (*key_columns, *set_columns)
+    rows = _adapt(table, columns, rows, dialect)
+    n_keys = len(key_columns)
+    if dialect == "sqlite":
+        marks = [f"{name} = ?" for name in columns]
+    else:
+        marks = [f"{name} = ${i}" for i, name in enumerate(columns, 1)]
+    await conn.exec_driver_sql(
+        f"UPDATE {table.name} SET {', '.join(marks[n_keys:])} WHERE {' AND '.join(marks[:n_keys])}",
+        # SQLite numbers "?" in text order (SET before WHERE); PostgreSQL's $n say where they go.
+        [(*row[n_keys:], *row[:n_keys]) for row in rows] if dialect == "sqlite" else rows,
+    )
