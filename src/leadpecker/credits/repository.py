@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 
+from leadpecker.kit.bulk import bulk_insert
 from leadpecker.kit.repository import AccountScopedRepository
 from leadpecker.models import Account, CreditLedgerEntry
+
+_LEDGER_COLUMNS = ("account_id", "kind", "amount_millis", "batch_id", "item_id", "created_at")
 
 
 class CreditRepository(AccountScopedRepository):
@@ -36,12 +39,21 @@ class CreditRepository(AccountScopedRepository):
         return balance
 
     async def record(self, entries: list[dict[str, Any]]) -> None:
-        """Ledger entries: kind, amount_millis, created_at, and batch_id / item_id if any."""
-        if entries:
-            await self.conn.execute(
-                insert(CreditLedgerEntry),
-                [self.values(**{"batch_id": None, "item_id": None, **entry}) for entry in entries],
+        """Ledger entries: kind, amount_millis, created_at, and batch_id / item_id if any.
+        A settled claim writes one per item, so they go through the bulk path (a plain INSERT:
+        the unique (item_id, kind) still refuses a second charge or release of an item)."""
+        rows = [
+            (
+                self.account_id,
+                entry["kind"],
+                entry["amount_millis"],
+                entry.get("batch_id"),
+                entry.get("item_id"),
+                entry["created_at"],
             )
+            for entry in entries
+        ]
+        await bulk_insert(self.conn, CreditLedgerEntry.__table__, _LEDGER_COLUMNS, rows, ())  # type: ignore[arg-type]
 
     async def ledger_totals(self) -> dict[str, tuple[int, int]]:
         """kind → (number of entries, sum of amounts): what audits and tests reconcile."""

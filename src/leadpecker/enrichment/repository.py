@@ -10,11 +10,10 @@ from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadpecker.kit.bulk import bulk_insert
-from leadpecker.kit.dialects import chunked, insert_on_conflict
+from leadpecker.kit.dialects import in_values
 from leadpecker.kit.repository import AccountScopedRepository
 from leadpecker.models import EnrichmentBatch, EnrichmentItem, FieldProvenance
 
-_CHUNK = 5_000
 ITEM_COLUMNS = (
     "account_id",
     "batch_id",
@@ -26,6 +25,9 @@ ITEM_COLUMNS = (
     "created_at",
     "attempts",
 )
+
+
+PROVENANCE_COLUMNS = ("prospect_id", "field", "source", "signal", "confidence", "item_id", "enriched_at")
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,25 +116,6 @@ class EnrichmentRepository(AccountScopedRepository):
         rows = await self.conn.execute(self._records().where(EnrichmentItem.batch_id == batch))
         return [ItemRecord(*row) for row in rows]
 
-    async def finish(self, results: list[tuple[int, str]], token: str, now: datetime) -> int:
-        """Mark items (id, final status) processed, only while this worker's lease holds.
-        Returns how many rows the guard let through."""
-        done = 0
-        for status in {status for _, status in results}:
-            ids = [item_id for item_id, final in results if final == status]
-            result = await self.conn.execute(
-                self.update(EnrichmentItem)
-                .where(
-                    EnrichmentItem.id.in_(ids),
-                    EnrichmentItem.status == "PENDING",
-                    EnrichmentItem.lease_token == token,
-                    EnrichmentItem.lease_expires_at > now,
-                )
-                .values(status=status, processed_at=now, lease_token=None, lease_expires_at=None)
-            )
-            done += result.rowcount
-        return done
-
     async def latest_hints(self, prospect_id: int) -> dict[str, Any] | None:
         """The hints of the prospect's most recent enrichment request, if any."""
         query = (
@@ -158,20 +141,18 @@ class EnrichmentRepository(AccountScopedRepository):
         )
         return [dict(row._mapping) for row in await self.conn.execute(query)]
 
-    async def record_provenance(self, rows: list[dict[str, Any]]) -> None:
-        """Per-field provenance; a field enriched again gets its newest origin."""
-        if not rows:
-            return
-        statement = insert_on_conflict(self.dialect, FieldProvenance)
-        statement = statement.on_conflict_do_update(
-            index_elements=["prospect_id", "field"],
-            set_={
-                name: statement.excluded[name]
-                for name in ("source", "signal", "confidence", "item_id", "enriched_at")
-            },
+    async def record_provenance(self, rows: list[tuple[Any, ...]]) -> None:
+        """Per-field provenance, rows in PROVENANCE_COLUMNS order (the account is added); a
+        field enriched again gets its newest origin. A claim writes one row per filled field
+        (thousands), so they go through the bulk path."""
+        await bulk_insert(
+            self.conn,
+            FieldProvenance.__table__,  # type: ignore[arg-type]
+            ("account_id", *PROVENANCE_COLUMNS),
+            [(self.account_id, *row) for row in rows],
+            ("prospect_id", "field"),
+            update_columns=PROVENANCE_COLUMNS[2:],
         )
-        for chunk in chunked(rows, _CHUNK):
-            await self.conn.execute(statement, [self.values(**row) for row in chunk])
 
 
 class WorkQueueRepository:
@@ -210,6 +191,30 @@ class WorkQueueRepository:
             )
         )
         return sorted((ClaimedItem(*row) for row in result), key=lambda item: item.id)
+
+    async def finish(self, results: list[tuple[int, str]], token: str, now: datetime) -> int:
+        """The lease guard: mark items (id, final status) processed, only while this worker's
+        lease on them holds. Returns how many rows it let through.
+
+        Not account-scoped, like the claim: the ids and the token come from this worker's own
+        claim. (An account term would also mislead SQLite's planner, without statistics on
+        this table, into scanning the account's whole history instead of looking up the ids.)"""
+        done = 0
+        dialect = self.conn.dialect.name
+        for status in sorted({status for _, status in results}):
+            ids = [item_id for item_id, final in results if final == status]
+            result = await self.conn.execute(
+                update(EnrichmentItem)
+                .where(
+                    in_values(dialect, EnrichmentItem.id, ids),
+                    EnrichmentItem.status == "PENDING",
+                    EnrichmentItem.lease_token == token,
+                    EnrichmentItem.lease_expires_at > now,
+                )
+                .values(status=status, processed_at=now, lease_token=None, lease_expires_at=None)
+            )
+            done += result.rowcount
+        return done
 
     async def release_lease(self, item_ids: list[int], token: str) -> None:
         """Give items back at once (after a failed match) instead of waiting for the lease."""

@@ -9,6 +9,7 @@ whole finish; a worker whose lease lapsed cannot commit.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import uuid
 from collections import defaultdict
@@ -16,6 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadpecker.credits import service as credits
 from leadpecker.enrichment.repository import ClaimedItem, EnrichmentRepository, WorkQueueRepository
@@ -59,6 +62,15 @@ class _Plan:
     changes: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass
+class _Claim:
+    """A leased batch: the lease's token, the items, and (once matched) their plans."""
+
+    token: str
+    items: list[ClaimedItem]
+    plans: list[_Plan] = field(default_factory=list)
+
+
 class EnrichmentWorker:
     def __init__(self, db: Database, sources: Sequence[EnrichmentSource], config: WorkerConfig) -> None:
         self.db = db
@@ -67,6 +79,11 @@ class EnrichmentWorker:
 
     async def run(self, stop: asyncio.Event, wake: asyncio.Event | None = None) -> None:
         """Work until ``stop`` is set; sleep when idle until woken or the poll interval ends."""
+        # What is alive now (modules, SQLAlchemy's metadata and statement caches) lives as long
+        # as the process. A claim allocates ~10⁵ containers, which trigger a full collection
+        # every claim or two; freezing keeps those collections from rescanning the permanent
+        # objects (measured: 12 % of the worker's time went to them).
+        gc.freeze()
         wake = wake or asyncio.Event()
         while not stop.is_set():
             try:
@@ -87,27 +104,45 @@ class EnrichmentWorker:
             stopper.cancel()
 
     async def run_once(self) -> int:
-        """Claim one batch and process it; returns how many items were claimed."""
+        """Claim one batch and process it (claim, match, finish); returns how many items were
+        claimed."""
+        claim = await self._claim()
+        if claim is None:
+            return 0
+        await self._finish_claim(await self._match_claim(claim))
+        return len(claim.items)
+
+    async def _claim(self) -> _Claim | None:
         token = uuid.uuid4().hex
         now = utcnow()
         async with self.db.write() as conn:
-            claimed = await WorkQueueRepository(conn).claim(
+            items = await WorkQueueRepository(conn).claim(
                 self.config.batch_size, token, now, now + timedelta(seconds=self.config.lease_seconds)
             )
-        if not claimed:
-            return 0
+        return _Claim(token, items) if items else None
+
+    async def _match_claim(self, claim: _Claim) -> _Claim:
+        """The claim with its plans; on failure its items go back to the queue at once."""
         try:
-            plans = await self._match(claimed)
+            claim.plans = await self._match(claim.items)
         except Exception:
-            log.exception("matching failed for %d items; they go back to the queue", len(claimed))
+            log.exception("matching failed for %d items; they go back to the queue", len(claim.items))
             async with self.db.write() as conn:
-                await WorkQueueRepository(conn).release_lease([item.id for item in claimed], token)
+                await WorkQueueRepository(conn).release_lease([item.id for item in claim.items], claim.token)
             raise
+        return claim
+
+    async def _finish_claim(self, claim: _Claim) -> None:
+        """Finish a matched claim. A failure is logged, not raised: nothing of the claim was
+        written, and its items go back to the queue when the lease lapses."""
         try:
-            await self._finish(plans, token)
+            await self._finish(claim.plans, claim.token)
         except LeaseLost:
-            log.warning("lease lost on %d items; another worker will finish them", len(claimed))
-        return len(claimed)
+            log.warning("lease lost on %d items; another worker will finish them", len(claim.items))
+        except Exception:
+            log.exception(
+                "finishing %d items failed; they are retried when the lease lapses", len(claim.items)
+            )
 
     async def _match(self, claimed: list[ClaimedItem]) -> list[_Plan]:
         plans = [_Plan(item) for item in claimed]
@@ -142,21 +177,30 @@ class EnrichmentWorker:
 
     async def _finish(self, plans: list[_Plan], token: str) -> None:
         """One transaction: the lease guard, the prospects' new fields and their provenance,
-        the items' statuses, and the credits (charge the enriched, release the rest)."""
+        the items' statuses, and the credits (charge the enriched, release the rest).
+
+        The guard is the first write: before it the prospects are only read (and locked, so
+        the merge sees what it fills); a lapsed lease raises LeaseLost and nothing is written."""
         now = utcnow()
         by_account: dict[int, list[_Plan]] = defaultdict(list)
         for plan in plans:
             by_account[plan.item.account_id].append(plan)
         async with self.db.write() as conn:
             for account_id, account_plans in by_account.items():
-                await self._finish_account(conn, account_id, account_plans, token, now)
+                await self._merge(conn, account_id, account_plans)
+            results = [
+                (plan.item.id, "PROCESSED_ENRICHED" if plan.changes else "PROCESSED_NOT_ENRICHED")
+                for plan in plans
+            ]
+            if await WorkQueueRepository(conn).finish(results, token, now) != len(results):
+                raise LeaseLost()
+            for account_id, account_plans in by_account.items():
+                await self._write(conn, account_id, account_plans, now)
 
-    async def _finish_account(
-        self, conn: Any, account_id: int, plans: list[_Plan], token: str, now: datetime
-    ) -> None:
-        prospects = ProspectRepository(conn, account_id)
+    async def _merge(self, conn: AsyncConnection, account_id: int, plans: list[_Plan]) -> None:
+        """Each matched plan's changes: what its match fills on the prospect as it is now."""
         matched = [plan for plan in plans if plan.match is not None and plan.item.prospect_id is not None]
-        current = await prospects.current_fields(
+        current = await ProspectRepository(conn, account_id).current_fields(
             [plan.item.prospect_id for plan in matched],  # type: ignore[misc]
             ENRICHABLE_FIELDS,
             lock=True,
@@ -166,30 +210,17 @@ class EnrichmentWorker:
             if values is not None:
                 plan.changes = merge(values, plan.match.fields, overwrite=self.config.overwrite)  # type: ignore[union-attr]
 
-        results = [
-            (plan.item.id, "PROCESSED_ENRICHED" if plan.changes else "PROCESSED_NOT_ENRICHED")
-            for plan in plans
-        ]
-        enrichments = EnrichmentRepository(conn, account_id)
-        if await enrichments.finish(results, token, now) != len(results):
-            raise LeaseLost()
-
+    async def _write(self, conn: AsyncConnection, account_id: int, plans: list[_Plan], now: datetime) -> None:
+        """The account's effects of a guarded finish: fields, provenance, credits."""
         enriched = [plan for plan in plans if plan.changes]
-        await prospects.update_fields(
+        await ProspectRepository(conn, account_id).update_fields(
             [(plan.item.prospect_id, {**plan.changes, "updated": now}) for plan in enriched]  # type: ignore[misc]
         )
-        await enrichments.record_provenance(
+        await EnrichmentRepository(conn, account_id).record_provenance(
             [
-                {
-                    "prospect_id": plan.item.prospect_id,
-                    "field": name,
-                    "source": plan.source,
-                    "signal": plan.match.signal,  # type: ignore[union-attr]
-                    "confidence": plan.match.confidence,  # type: ignore[union-attr]
-                    "item_id": plan.item.id,
-                    "enriched_at": now,
-                }
+                (plan.item.prospect_id, name, plan.source, match.signal, match.confidence, plan.item.id, now)
                 for plan in enriched
+                if (match := plan.match) is not None
                 for name in plan.changes
             ]
         )

@@ -6,9 +6,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam
-
-from leadpecker.kit.bulk import bulk_insert
+from leadpecker.kit.bulk import bulk_insert, bulk_update
 from leadpecker.kit.dialects import insert_on_conflict
 from leadpecker.kit.repository import AccountScopedRepository
 from leadpecker.models import CampaignProspect, Prospect
@@ -59,31 +57,28 @@ class ProspectRepository(AccountScopedRepository):
         )
 
     async def update_fields(self, changes: list[tuple[int, dict[str, Any]]]) -> None:
-        """Apply per-prospect field changes; prospects sending the same keys share a statement."""
-        by_keys: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+        """Apply per-prospect field changes; prospects sending the same keys share a statement
+        (run in their order). Only the keys sent are SET: a column in the SET list costs its
+        index and search-trigger upkeep even when its value does not change."""
+        by_keys: dict[tuple[str, ...], list[tuple[Any, ...]]] = defaultdict(list)
         for prospect_id, fields in changes:
             keys = tuple(sorted(fields))
-            by_keys[keys].append({"_id": prospect_id, **{f"_{k}": fields[k] for k in keys}})
-        for keys, params in by_keys.items():
-            statement = (
-                self.update(Prospect)
-                .where(Prospect.id == bindparam("_id"))
-                .values({key: bindparam(f"_{key}") for key in keys})
-            )
-            await self.conn.execute(statement, params)
+            by_keys[keys].append((self.account_id, prospect_id, *(fields[key] for key in keys)))
+        for keys, rows in by_keys.items():
+            await bulk_update(self.conn, Prospect.__table__, ("account_id", "id"), keys, rows)  # type: ignore[arg-type]
 
     async def current_fields(
         self, ids: list[int], fields: tuple[str, ...], *, lock: bool = False
     ) -> dict[int, dict[str, Any]]:
         """id → {field: value} for the given prospects; with ``lock`` the rows stay locked
         (FOR UPDATE) until the transaction ends, so a merge sees what it overwrites."""
+        if not ids:
+            return {}
         columns = [Prospect.__table__.c[name] for name in fields]
         query = self.select(Prospect, Prospect.id, *columns).where(self.one_of(Prospect.id, ids))
         if lock:
             query = query.with_for_update()
-        return {
-            row.id: {name: row._mapping[name] for name in fields} for row in await self.conn.execute(query)
-        }
+        return {row[0]: dict(zip(fields, row[1:], strict=True)) for row in await self.conn.execute(query)}
 
     async def delete_ids(self, ids: list[int]) -> None:
         await self.conn.execute(self.delete(Prospect).where(self.one_of(Prospect.id, ids)))
