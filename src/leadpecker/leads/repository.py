@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union_all
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadpecker.kit.bulk import bulk_insert
@@ -34,6 +34,16 @@ LEAD_COLUMNS = (
 )
 # What a lead offers a prospect, in lead column names.
 LEAD_DATA_COLUMNS = LEAD_COLUMNS[2:14]
+# What the matcher reads of a candidate: its data and its normalised keys.
+CANDIDATE_COLUMNS = (
+    "id",
+    "email",
+    *LEAD_DATA_COLUMNS,
+    "linkedin_key",
+    "name_key",
+    "company_domain",
+    "company_key",
+)
 
 
 class LeadRepository:
@@ -54,17 +64,28 @@ class LeadRepository:
     async def candidates(
         self, *, emails: list[str], linkedin_keys: list[str], name_keys: list[str]
     ) -> list[dict[str, Any]]:
-        """Every lead sharing an email, a LinkedIn key or a folded name with the batch: one
-        indexed lookup per key kind, each binding its whole list as a single parameter."""
+        """Every lead sharing an email, a LinkedIn key or a folded name with the batch, as
+        CANDIDATE_COLUMNS dicts: one statement, an indexed lookup per key kind each binding its
+        whole list as a single parameter. A claim reads thousands of leads (a common name has
+        dozens): no columns nobody reads, plain tuples turned into dicts here."""
         dialect = self.conn.dialect.name
         table = Lead.__table__
+        columns = [table.c[name] for name in CANDIDATE_COLUMNS]
+        lookups = [
+            select(*columns).where(in_values(dialect, table.c[column], sorted(set(values))))
+            for column, values in (
+                ("email", emails),
+                ("linkedin_key", linkedin_keys),
+                ("name_key", name_keys),
+            )
+            if values
+        ]
+        if not lookups:
+            return []
         found: dict[int, dict[str, Any]] = {}
-        for column, values in (("email", emails), ("linkedin_key", linkedin_keys), ("name_key", name_keys)):
-            if not values:
-                continue
-            query = select(table).where(in_values(dialect, table.c[column], sorted(set(values))))
-            for row in await self.conn.execute(query):
-                found[row.id] = dict(row._mapping)
+        for row in await self.conn.execute(union_all(*lookups)):
+            if row[0] not in found:  # a lead found by several keys comes once
+                found[row[0]] = dict(zip(CANDIDATE_COLUMNS, row, strict=True))
         return list(found.values())
 
     async def count(self) -> int:

@@ -1,12 +1,14 @@
 """The built-in enrichment source: the operator's lead database.
 
-Candidates for a whole claimed batch are fetched with three indexed lookups (by email, by
-LinkedIn key, by folded name), never one query per prospect; leads/matcher.py decides.
+Candidates for a whole claimed batch are fetched with one statement of three indexed lookups
+(by email, by LinkedIn key, by folded name), never one query per prospect; leads/matcher.py
+decides.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from leadpecker.enrichment.sources import Identity, Match
@@ -37,16 +39,33 @@ def offered_fields(lead: dict[str, Any]) -> dict[str, str]:
 
 
 def lead_keys(lead: dict[str, Any]) -> LeadKeys:
-    domains = {lead["company_domain"], email_domain(lead["email"] or "")} - {""}
+    email = lead["email"] or ""
+    domains = {lead["company_domain"], _email_domain(email)} - {""}
     return LeadKeys(
         id=lead["id"],
-        email=lead["email"] or "",
+        email=email,
         linkedin=lead["linkedin_key"] or "",
         name=lead["name_key"],
-        last_name=fold(lead["last_name"]),
+        last_name=_fold(lead["last_name"]),
         domains=frozenset(domains),
         company=lead["company_key"],
     )
+
+
+# A claim reads thousands of candidate leads, and they share a few thousand surnames and company
+# domains: the keys computed from them are memoised (pure functions of the text; bounded).
+_fold = lru_cache(maxsize=65_536)(fold)
+
+
+@lru_cache(maxsize=65_536)
+def _email_host_domain(host: str) -> str:
+    return email_domain(f"@{host}")
+
+
+def _email_domain(email: str) -> str:
+    """``email_domain(email)``, memoised by the part after the "@" (which alone decides it)."""
+    _, at, host = email.strip().lower().rpartition("@")
+    return _email_host_domain(host) if at else ""
 
 
 class LeadDatabaseSource:
