@@ -353,10 +353,10 @@ def bench_status(client: httpx.Client, runs: int, results: Results) -> None:
     results.figures["status_1k"] = {"client_ms": summary(client_ms), "server_ms": summary(app_ms)}
 
 
-def bench_latency(server: Server, database_url: str, runs: int, results: Results) -> None:
+def bench_latency(server: Server, database_url: str, runs: int, leads: int, results: Results) -> None:
     """One known prospect per batch; poll GET by uuid with no pause until it is processed."""
     client = new_client(server, database_url, str(2 * runs))
-    emails = [lead_email(190_000 + i) for i in range(runs)]
+    emails = [lead_email(leads - 1 - i) for i in range(runs)]  # leads no queue run used
     add_prospects(client, emails)
     observed, batches = [], []
     for email in emails:
@@ -378,7 +378,7 @@ def bench_latency(server: Server, database_url: str, runs: int, results: Results
 
 def report(results: Results) -> str:
     f = results.figures
-    imp = f["lead_import"]
+    imp, machine = f["lead_import"], f["machine"]
     table = [
         ("queue 10,000 prospects, client ms", f["queue_10k"]["client_ms"], "max", "≤ 250 ms"),
         ("queue 10,000 prospects, server ms", f["queue_10k"]["server_ms"], "max", ""),
@@ -394,7 +394,8 @@ def report(results: Results) -> str:
         ("worker throughput, items/s (10k batches)", f["queue_10k"]["worker_items_per_s"], "max", ""),
     ]
     lines = [
-        f"leadpecker enrichment benchmark — {results.backend}",
+        f"leadpecker enrichment benchmark — {results.backend} — {machine['cpus']} CPUs, load average "
+        f"{machine['loadavg_start'][0]:.1f} at the start, {machine['loadavg_end'][0]:.1f} at the end",
         f"{'measure':<46}{'median':>9}{'p99/max':>9}{'min':>9}{'n':>5}  target",
     ]
     for label, stats, tail, target in table:
@@ -423,11 +424,16 @@ def main() -> None:
     parser.add_argument("--latency-runs", type=int, default=30)
     parser.add_argument("--leads", type=int, default=200_000)
     args = parser.parse_args()
-    if args.leads < 200_000:
-        parser.error("--leads must be at least 200,000 (the queue runs use the first 50,000 leads)")
+    if args.leads < 10_000 * args.queue_runs + args.latency_runs:
+        parser.error("--leads must cover the queue runs (10,000 each) and the latency runs")
 
     results = Results(args.database)
-    results.figures["machine"] = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
+    # Other work on the machine shows in every figure: the load averages say how much there was.
+    results.figures["machine"] = {
+        "cpus": os.cpu_count(),
+        "python": sys.version.split()[0],
+        "loadavg_start": os.getloadavg(),
+    }
     with tempfile.TemporaryDirectory(prefix="enrichment-bench-") as tmp:
         workdir = Path(tmp)
         database_url, drop = new_database(args.database, workdir)
@@ -437,12 +443,13 @@ def main() -> None:
             server = start_server(database_url, workdir / "server.log")
             client = bench_queue(server, database_url, args.queue_runs, results)
             bench_status(client, args.status_runs, results)
-            bench_latency(server, database_url, args.latency_runs, results)
+            bench_latency(server, database_url, args.latency_runs, args.leads, results)
         finally:
             if server is not None:
                 server.stop()
             drop()
 
+    results.figures["machine"]["loadavg_end"] = os.getloadavg()
     print(report(results))
     OUT.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
