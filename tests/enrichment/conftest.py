@@ -1,11 +1,13 @@
 """Fixtures of the enrichment suite, on top of the root harness (tests/conftest.py).
 
-Two deployments per database backend:
+Deployments per database backend:
 
 * ``live``: the session's server (embedded worker on), its CLI and a direct reader.
 * ``paused``: its own database and a server *without* a worker, so queued items stay PENDING
   for as long as a test needs; its rate limit lets no request wait (``rate_limit_queue=0``),
   so a second concurrent request of one key is refused at once (the 429 test).
+* ``isolated`` (per module): its own database, worker on, for tests that need a lead database
+  holding only their own leads.
 """
 
 from __future__ import annotations
@@ -95,6 +97,22 @@ def paused(
     workdir = tmp_path_factory.mktemp(f"paused-{backend}")
     url, drop = harness.new_database(backend, workdir)
     server = harness.start_server(url, workdir, worker_embedded="false", rate_limit_queue="0")
+    deployment = Deployment(harness, server, harness.Cli(url), Store(url), workdir)
+    yield deployment
+    deployment.close()
+    server.stop()
+    drop()
+
+
+@pytest.fixture(scope="module")
+def isolated(
+    harness: ModuleType, backend: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Deployment]:
+    """A deployment with a database of its own (worker on): for tests whose lead database must
+    hold nothing but what they import (leads are shared by every account of a database)."""
+    workdir = tmp_path_factory.mktemp(f"isolated-{backend}")
+    url, drop = harness.new_database(backend, workdir)
+    server = harness.start_server(url, workdir)
     deployment = Deployment(harness, server, harness.Cli(url), Store(url), workdir)
     yield deployment
     deployment.close()

@@ -60,11 +60,12 @@ NOT_FOUND = "Requested resource does not exist"
 
 
 @pytest.fixture(scope="module")
-def reference(live: Any) -> dict[str, Any]:
-    """The reference's two prospects in a fresh account with 3 credits; the lead database
-    knows Jared (by email) and not Erlich. Queued with the reference's body, then processed."""
-    live.import_leads([full_lead("jared@piedpiper.com", first_name="Jared", last_name="Dunn")])
-    account, client = live.customer(
+def reference(isolated: Any) -> dict[str, Any]:
+    """The reference's two prospects in a fresh account with 3 credits; the lead database (of
+    this module alone) knows Jared, by email, and not Erlich. Queued with the reference's body,
+    then processed."""
+    isolated.import_leads([full_lead("jared@piedpiper.com", first_name="Jared", last_name="Dunn")])
+    account, client = isolated.customer(
         "--credits", "3", prospects=["erlich@bachmanity.com", "jared@piedpiper.com"]
     )
     response = client.post(QUEUE, json=REFERENCE_BODY)
@@ -111,12 +112,12 @@ def test_get_by_uuid_lists_the_batch(reference: dict[str, Any]) -> None:
     }
 
 
-def test_only_the_enriched_prospect_is_paid_for(reference: dict[str, Any], live: Any) -> None:
+def test_only_the_enriched_prospect_is_paid_for(reference: dict[str, Any], isolated: Any) -> None:
     account = reference["account"]
-    summary = check_ledger(live.store, account.id, granted=3_000)
+    summary = check_ledger(isolated.store, account.id, granted=3_000)
     assert summary["balance"] == 1_500
     assert len(summary["enriched"]) == 1
-    listing = live.cli("accounts", "list")
+    listing = isolated.cli("accounts", "list")
     [row] = [line for line in listing.splitlines() if account.name in line]
     assert "1.5" in row.split(account.name, 1)[1], row
 
