@@ -188,3 +188,28 @@ def test_x_total_count_counts_every_match_not_the_page(dataset) -> None:
 
 def test_server_timing_is_reported(dataset) -> None:
     assert dataset.a.search().headers["server-timing"].startswith("app;dur=")
+
+
+def test_the_openapi_document_describes_the_search(server) -> None:
+    with server.client() as client:
+        spec = client.get("/openapi.json").json()
+    operation = spec["paths"]["/rest/v1/prospects"]["get"]
+    assert {p["name"] for p in operation["parameters"]} == {
+        "search",
+        "id",
+        "status",
+        "campaigns_id",
+        "contacted",
+        "interested",
+        "activity",
+        "diff",
+        "campaigns_details",
+        "sort",
+        "page",
+        "per_page",
+    }
+    assert {"200", "400", "401", "403", "409", "500"} <= set(operation["responses"])
+    assert "422" not in operation["responses"]
+    prospect = spec["components"]["schemas"]["SearchedProspect"]["properties"]
+    assert list(prospect)[: len(SAMPLE_KEYS)] == SAMPLE_KEYS
+    assert "X-Total-Count" in operation["responses"]["200"]["headers"]

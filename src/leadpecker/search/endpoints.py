@@ -85,6 +85,4 @@ _PARAMETERS = [
 async def search_prospects(request: Request, account: CurrentAccount) -> Response:
     query = params.parse(request.query_params.multi_items())
     result = await service.search(request.app.state.db, account.account_id, query)
-    return Response(
-        result.body, media_type="application/json", headers={"X-Total-Count": str(result.total)}
-    )
+    return Response(result.body, media_type="application/json", headers={"X-Total-Count": str(result.total)})

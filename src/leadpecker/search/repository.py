@@ -8,11 +8,11 @@ where possible, then their ready documents. How the ids are found depends on the
   of 499,900;
 - **index walk** — everything else: ORDER BY the sort's own index (``prospect_sort_key``) with
   LIMIT/OFFSET, the database checking the filters on the rows it walks;
-- on SQLite a substring search first asks its FTS5 tables (``dialect_sqlite``) for candidate
-  rows: when one searched field has at most ``EXACT_COUNT_LIMIT`` candidates the query runs on
-  those only; otherwise, sorted by id, the FTS table drives the walk in rowid order. The row
-  condition (LIKE) always decides; FTS only narrows. PostgreSQL's planner uses the GIN trigram
-  index by itself.
+- on SQLite a substring search first asks its FTS5 tables how many candidate rows each
+  searched field has: when one has at most ``FTS_DRIVER_LIMIT`` the query reads those only (and
+  counts the matches exactly on the way); otherwise, sorted by id, that FTS table drives the
+  walk in rowid order. The row condition (LIKE) always decides; FTS only narrows. PostgreSQL's
+  planner uses the GIN trigram index by itself.
 
 Counting never scans the account: totals come from ``prospect_counts`` (exact) when nothing
 but status filters; otherwise the matches are counted up to ``EXACT_COUNT_LIMIT`` (exact), and
@@ -61,6 +61,9 @@ EXACT_COUNT_LIMIT = 1_000
 BUCKET_SHIFT = 12  # prospect_counts.bucket = id >> 12, as the triggers write it
 SAMPLE_WINDOWS = 16
 SAMPLE_WINDOW_ROWS = 256
+# SQLite: a searched field with at most this many FTS candidates drives the query (each
+# candidate read by rowid, ~1 µs); with more, walking an index in order stops sooner.
+FTS_DRIVER_LIMIT = 10_000
 # Below this many prospects an account is searched by reading its rows: quicker than asking
 # FTS tables that hold every account's text (SQLite).
 SMALL_ACCOUNT = 20_000
@@ -113,6 +116,8 @@ class _Plan:
     order: list[Any]
     offset: int
     fts_driven: bool = False  # SQLite: an FTS table leads, in rowid order
+    counted: bool = False  # every match is read anyway: count them in the page query
+    total: int | None = None  # what the page query counted
 
 
 class SearchRepository(AccountScopedRepository):
@@ -221,6 +226,8 @@ class SearchRepository(AccountScopedRepository):
     async def page(self, query: SearchQuery, totals: Totals) -> tuple[list[PageRow], _Plan]:
         plan = await self._plan(query, totals)
         columns = [P.c.id, CP.c.campaign_id] if query.in_campaigns else [P.c.id]
+        if plan.counted:
+            columns.append(func.count().over())
         statement = (
             select(*columns)
             .select_from(plan.source)
@@ -229,10 +236,12 @@ class SearchRepository(AccountScopedRepository):
             .limit(query.per_page)
             .offset(plan.offset)
         )
-        rows = await self.conn.execute(statement)
+        rows = (await self.conn.execute(statement)).all()
+        if plan.counted and rows:
+            plan.total = rows[0][-1]
         if query.in_campaigns:
-            return [PageRow(prospect_id, campaign_id) for prospect_id, campaign_id in rows], plan
-        return [PageRow(prospect_id) for (prospect_id,) in rows], plan
+            return [PageRow(row[0], row[1]) for row in rows], plan
+        return [PageRow(prospect_id) for prospect_id, *_ in rows], plan
 
     async def _plan(self, query: SearchQuery, totals: Totals) -> _Plan:
         conditions = self._conditions(query)
@@ -265,24 +274,28 @@ class SearchRepository(AccountScopedRepository):
         indexed = [found for found in map(dialect_sqlite.indexed, query.fields) if found is not None]
         if not indexed:
             return plan
-        smallest: tuple[int, list[int], str, str] | None = None
+        smallest: tuple[int, str, str] | None = None
         for table_name, expression in indexed:
             fts = dialect_sqlite.fts_table(table_name)
             probe = (
                 select(fts.c.rowid)
                 .where(dialect_sqlite.matches(fts, table_name, expression))
-                .limit(EXACT_COUNT_LIMIT + 1)
+                .limit(FTS_DRIVER_LIMIT + 1)
+                .subquery()
             )
-            candidates = list((await self.conn.execute(probe)).scalars())
-            if smallest is None or len(candidates) < smallest[0]:
-                smallest = (len(candidates), candidates, table_name, expression)
+            count = (await self.conn.execute(select(func.count()).select_from(probe))).scalar_one()
+            if smallest is None or count < smallest[0]:
+                smallest = (count, table_name, expression)
         assert smallest is not None
-        count, candidates, table_name, expression = smallest
-        if count <= EXACT_COUNT_LIMIT:
+        count, table_name, expression = smallest
+        fts = dialect_sqlite.fts_table(table_name)
+        if count <= FTS_DRIVER_LIMIT:
+            # Few enough candidates to read them all: SQLite looks each up by rowid and sorts
+            # the matches, and counting them on the way costs nothing more.
+            candidates = select(fts.c.rowid).where(dialect_sqlite.matches(fts, table_name, expression))
             plan.conditions.append(P.c.id.in_(candidates))
-            return plan
-        if query.sort[0].field == "id":
-            fts = dialect_sqlite.fts_table(table_name)
+            plan.counted = True
+        elif query.sort[0].field == "id":
             plan.source = fts.join(plan.source, P.c.id == fts.c.rowid)
             plan.conditions.append(dialect_sqlite.matches(fts, table_name, expression))
             # Ordered by the FTS rowid, SQLite reads the FTS matches first and in order.
@@ -297,6 +310,15 @@ class SearchRepository(AccountScopedRepository):
             return Total(query.offset + page_rows, True)  # the page shows where the matches end
         if _only_statuses(query):
             return Total(totals.of(query.statuses), True)
+        if plan.total is not None:
+            return Total(plan.total, True)
+        estimate = None
+        if totals.all > SMALL_ACCOUNT:
+            estimate = await self._estimate(query, totals)
+            # 4,096 sampled rows: an estimate this far above the limit cannot come from a true
+            # count under it (it would take a deviation of many standard errors).
+            if estimate > 4 * EXACT_COUNT_LIMIT:
+                return Total(estimate, False)
         limited = select(literal_column("1")).select_from(plan.source).where(*plan.conditions)
         if plan.fts_driven:
             limited = limited.order_by(*plan.order[:1])  # keeps SQLite reading the FTS table first
@@ -304,9 +326,11 @@ class SearchRepository(AccountScopedRepository):
         counted = (await self.conn.execute(select(func.count()).select_from(limited))).scalar_one()
         if counted <= EXACT_COUNT_LIMIT:
             return Total(counted, True)
-        return await self._estimate(query, totals)
+        if estimate is None:
+            estimate = await self._estimate(query, totals)
+        return Total(max(EXACT_COUNT_LIMIT + 1, estimate), False)
 
-    async def _estimate(self, query: SearchQuery, totals: Totals) -> Total:
+    async def _estimate(self, query: SearchQuery, totals: Totals) -> int:
         """Matches among a fixed sample of the account's rows, scaled to the account: 16
         windows of 256 consecutive prospects spread evenly over the account's ids. The same
         query gives the same estimate on every page."""
@@ -325,17 +349,20 @@ class SearchRepository(AccountScopedRepository):
                 for start in sample
             )
         ).subquery("p")
-        seen = select(func.count(func.distinct(windows.c.id))).scalar_subquery()
-        hits = (
-            select(func.count())
-            .select_from(self._source(query, windows))
-            .where(*self._conditions(query, windows))
-        )
-        matched, read = (await self.conn.execute(select(hits.scalar_subquery(), seen))).one()
-        if not read:
-            return Total(EXACT_COUNT_LIMIT + 1, False)
-        estimate = round(matched * everyone / read)
-        return Total(max(EXACT_COUNT_LIMIT + 1, estimate), False)
+        conditions = and_(*self._conditions(query, windows))
+        if query.in_campaigns:
+            hits: Any = (
+                select(func.count())
+                .select_from(self._source(query, windows))
+                .where(conditions)
+                .scalar_subquery()
+            )
+            statement = select(hits, func.count()).select_from(windows)
+        else:
+            # One pass over the sample: how many rows, how many match.
+            statement = select(func.count().filter(conditions), func.count()).select_from(windows)
+        matched, read = (await self.conn.execute(statement)).one()
+        return round(matched * everyone / read) if read else 0
 
     async def _sample_starts(self, everyone: int) -> list[int]:
         buckets = await self.buckets()
@@ -356,18 +383,21 @@ class SearchRepository(AccountScopedRepository):
 
     # --- what the page shows -------------------------------------------------------------
 
-    async def documents_array(self, ids: list[int]) -> str:
-        """The page's documents as one JSON array, in the page's order, built by the database
-        (no per-row work in Python)."""
+    async def documents_array(self, ids: list[int]) -> bytes:
+        """The page's documents as one JSON array, in the page's order, built by the database:
+        no per-row work in Python. SQLite hands it over as bytes (no decoding of a megabyte
+        into a str only to encode it again)."""
         if self.sqlite:
             statement = text(
-                "SELECT '[' || coalesce(group_concat(body, ','), '') || ']' FROM ("
+                "SELECT CAST('[' || coalesce(group_concat(body, ','), '') || ']' AS BLOB) FROM ("
                 "SELECT d.body AS body FROM json_each(:ids) AS j "
                 "JOIN prospect_documents AS d ON d.prospect_id = j.value "
                 "WHERE d.account_id = :account ORDER BY j.key)"
             )
             ids_param: Any = "[" + ",".join(map(str, ids)) + "]"
         else:
+            # As text: PostgreSQL's convert_to()/textsend() of a megabyte cost more (measured)
+            # than asyncpg's decoding and Python's encoding together.
             statement = text(
                 "SELECT '[' || coalesce(string_agg(d.body, ',' ORDER BY t.ord), '') || ']' "
                 "FROM unnest(CAST(:ids AS bigint[])) WITH ORDINALITY AS t(id, ord) "
@@ -375,7 +405,8 @@ class SearchRepository(AccountScopedRepository):
             )
             ids_param = ids
         result = await self.conn.execute(statement, {"ids": ids_param, "account": self.account_id})
-        return result.scalar_one()
+        body = result.scalar_one()
+        return body.encode() if isinstance(body, str) else bytes(body)
 
     async def documents(self, ids: list[int]) -> dict[int, str]:
         query = self.select(ProspectDocument, DOCUMENTS.c.prospect_id, DOCUMENTS.c.body).where(

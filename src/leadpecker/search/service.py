@@ -39,7 +39,7 @@ async def _body(repo: SearchRepository, query: SearchQuery, rows: list[PageRow])
     ids = list(dict.fromkeys(row.prospect_id for row in rows))
     if not query.in_campaigns and not query.campaigns_details:
         # The common case: the documents as they are, joined by the database.
-        return (await repo.documents_array(ids)).encode()
+        return await repo.documents_array(ids)
 
     documents = await repo.documents(ids)
     in_view = await repo.enrolments(ids, query.campaign_ids) if query.in_campaigns else {}
