@@ -74,6 +74,9 @@ class Database:
         """Refresh the planner's statistics after a bulk load, so the first queries on the
         new rows pick the right indexes (both databases spell it ANALYZE)."""
         async with self.write() as conn:
+            if self.is_sqlite:
+                # Sample instead of reading every row: 4 ms instead of most of a second per 200k.
+                await conn.exec_driver_sql("PRAGMA analysis_limit=1000")
             for table in tables:
                 await conn.exec_driver_sql(f"ANALYZE {table}")
 
