@@ -424,7 +424,8 @@ class Lead(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     # The identity of a lead for re-imports: its email, or "li:" + its LinkedIn key.
     lead_key: Mapped[str] = mapped_column(String(400), unique=True)
-    email: Mapped[str | None] = mapped_column(String(320), nullable=True, index=True)
+    # No index of its own: a lead with an email has it as its lead_key, which is unique.
+    email: Mapped[str | None] = mapped_column(String(320), nullable=True)
     first_name: Mapped[str] = mapped_column(Text, server_default="")
     last_name: Mapped[str] = mapped_column(Text, server_default="")
     linkedin_url: Mapped[str] = mapped_column(Text, server_default="")
@@ -444,6 +445,6 @@ class Lead(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
     __table_args__ = (
-        Index("ix_leads_name_key_company_domain", "name_key", "company_domain"),
-        Index("ix_leads_name_key_company_key", "name_key", "company_key"),
+        # Candidates are looked up by name alone; domain and company are compared in Python.
+        Index("ix_leads_name_key", "name_key"),
     )

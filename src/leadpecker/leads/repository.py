@@ -74,7 +74,7 @@ class LeadRepository:
         lookups = [
             select(*columns).where(in_values(dialect, table.c[column], sorted(set(values))))
             for column, values in (
-                ("email", emails),
+                ("lead_key", emails),  # a lead's email is its lead_key (unique, indexed)
                 ("linkedin_key", linkedin_keys),
                 ("name_key", name_keys),
             )

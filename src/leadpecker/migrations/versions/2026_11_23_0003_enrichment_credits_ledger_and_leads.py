@@ -95,12 +95,8 @@ def upgrade() -> None:
         sa.UniqueConstraint("lead_key", name=op.f("uq_leads_lead_key")),
     )
     with op.batch_alter_table("leads", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_leads_email"), ["email"], unique=False)
         batch_op.create_index(batch_op.f("ix_leads_linkedin_key"), ["linkedin_key"], unique=False)
-        batch_op.create_index(
-            "ix_leads_name_key_company_domain", ["name_key", "company_domain"], unique=False
-        )
-        batch_op.create_index("ix_leads_name_key_company_key", ["name_key", "company_key"], unique=False)
+        batch_op.create_index(batch_op.f("ix_leads_name_key"), ["name_key"], unique=False)
 
     op.create_table(
         "enrichment_batches",
@@ -203,10 +199,8 @@ def downgrade() -> None:
 
     op.drop_table("enrichment_batches")
     with op.batch_alter_table("leads", schema=None) as batch_op:
-        batch_op.drop_index("ix_leads_name_key_company_key")
-        batch_op.drop_index("ix_leads_name_key_company_domain")
+        batch_op.drop_index(batch_op.f("ix_leads_name_key"))
         batch_op.drop_index(batch_op.f("ix_leads_linkedin_key"))
-        batch_op.drop_index(batch_op.f("ix_leads_email"))
 
     op.drop_table("leads")
     with op.batch_alter_table("enrichment_items", schema=None) as batch_op:
