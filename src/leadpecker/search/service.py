@@ -23,11 +23,10 @@ class SearchResult:
 async def search(db: Database, account_id: int, query: SearchQuery) -> SearchResult:
     async with db.read() as conn:
         repo = SearchRepository(conn, account_id)
-        totals = await repo.totals()
-        rows, plan = await repo.page(query, totals)
-        total = await repo.total(query, plan, totals, len(rows))
+        rows, plan = await repo.page(query)
+        total = await repo.total(query, plan, len(rows))
         body = await _body(repo, query, rows) if rows else serializer.NO_MATCH
-    if totals.slots > COMPACT_AFTER:
+    if repo.pending_slots > COMPACT_AFTER:
         # PostgreSQL's per-transaction count rows pile up after many writes: fold them now,
         # in a short transaction of its own, so the next reads sum a few rows again.
         async with db.write() as conn:
