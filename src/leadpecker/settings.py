@@ -33,7 +33,10 @@ class Settings(BaseSettings):
     worker_embedded: bool = Field(
         default=True, description="Run an enrichment worker inside `leadpecker serve`."
     )
-    worker_batch_size: int = Field(default=200, ge=1, le=5_000, description="Items claimed at once.")
+    # 1,000: on SQLite with the search triggers a claim then costs ~15 % less CPU per item than
+    # at 200 (fewer commits, each flushing the full-text tables), and holds the write lock for
+    # ~0.5 s at the end of a claim (a queue request waits that long at worst).
+    worker_batch_size: int = Field(default=1_000, ge=1, le=5_000, description="Items claimed at once.")
     worker_lease_seconds: float = Field(
         default=10.0, gt=0, description="A claim not finished in this time goes back to the queue."
     )

@@ -45,7 +45,7 @@ class LeaseLost(Exception):
 
 @dataclass
 class WorkerConfig:
-    batch_size: int = 200
+    batch_size: int = 1_000
     lease_seconds: float = 10.0
     poll_seconds: float = 0.05
     max_attempts: int = 5
