@@ -86,6 +86,9 @@ class EnrichmentWorker:
         gc.freeze()
         wake = wake or asyncio.Event()
         while not stop.is_set():
+            # Cleared before claiming: a batch queued after this point sets it again, so an
+            # empty claim can never sleep through a wake-up meant for it.
+            wake.clear()
             try:
                 processed = await self.run_once()
             except Exception:
@@ -94,7 +97,6 @@ class EnrichmentWorker:
                 await asyncio.sleep(1)
             if processed:
                 continue
-            wake.clear()
             waiter = asyncio.ensure_future(wake.wait())
             stopper = asyncio.ensure_future(stop.wait())
             await asyncio.wait(
