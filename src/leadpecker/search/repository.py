@@ -353,7 +353,8 @@ class SearchRepository(AccountScopedRepository):
     async def _estimate(self, query: SearchQuery, totals: Totals) -> int:
         """Matches among a fixed sample of the account's rows, scaled to the account: 16 id
         ranges of about 256 prospects each, spread evenly over the account's ids and read in
-        place (one pass, no row copied). The same query gives the same estimate on every page."""
+        place (one pass, no row copied). The same query gives the same estimate on every page
+        (as long as the account's rows do not change)."""
         ranges = await self._sample_ranges(totals.all)
         sampled = or_(*(P.c.id.between(low, high) for low, high in ranges))
         conditions = and_(*self._conditions(query), sampled)
@@ -370,30 +371,33 @@ class SearchRepository(AccountScopedRepository):
         return round(matched * totals.all / read_rows) if read_rows else 0
 
     async def _sample_ranges(self, everyone: int) -> list[tuple[int, int]]:
-        """Id ranges holding about ``SAMPLE_WINDOW_ROWS`` of the account's prospects each, at
-        evenly spaced ranks, found from the per-bucket counts."""
-        width = 1 << BUCKET_SHIFT
-        ranges: list[tuple[int, int]] = []
-        skipped = 0
-        targets = iter((2 * k + 1) * everyone // (2 * SAMPLE_WINDOWS) for k in range(SAMPLE_WINDOWS))
-        target = next(targets, None)
-        for bucket, n in await self.buckets():
-            while target is not None and target < skipped + n:
-                span = min(width, SAMPLE_WINDOW_ROWS * width // n + 1)
-                offset = min(int((target - skipped) / n * width), width - span)
-                low = (bucket << BUCKET_SHIFT) + offset
-                if not ranges or low > ranges[-1][1]:
-                    ranges.append((low, low + span - 1))
-                target = next(targets, None)
-            skipped += n
-        return ranges or [(0, -1)]
+        """Id ranges evenly spaced over the account's ids, each wide enough for about
+        ``SAMPLE_WINDOW_ROWS`` of its prospects were they spread evenly (two index probes;
+        the estimate divides by the rows actually read, so unevenness only widens it)."""
+        # Two scalar subqueries: SQLite answers a lone min() or max() from the index's ends,
+        # but min() and max() in one SELECT make it scan the whole index.
+        mine = P.c.account_id == self.account_id
+        first = select(func.min(P.c.id)).where(mine).scalar_subquery()
+        last = select(func.max(P.c.id)).where(mine).scalar_subquery()
+        low, high = (await self.conn.execute(select(first, last))).one()
+        if low is None or not everyone:
+            return [(0, -1)]
+        spread = high - low + 1
+        span = max(1, SAMPLE_WINDOW_ROWS * spread // everyone)
+        if span * SAMPLE_WINDOWS >= spread:
+            return [(low, high)]
+        step = spread // SAMPLE_WINDOWS
+        return [
+            (low + k * step + (step - span) // 2, low + k * step + (step - span) // 2 + span - 1)
+            for k in range(SAMPLE_WINDOWS)
+        ]
 
     # --- what the page shows -------------------------------------------------------------
 
     async def documents_array(self, ids: list[int]) -> bytes:
-        """The page's documents as one JSON array, in the page's order, built by the database:
-        no per-row work in Python. SQLite hands it over as bytes (no decoding of a megabyte
-        into a str only to encode it again)."""
+        """The page's documents as one JSON array, in the page's order. SQLite joins them and
+        hands the array over as bytes (no decoding of a megabyte into a str only to encode it
+        again)."""
         if self.sqlite:
             statement = text(
                 "SELECT CAST('[' || coalesce(group_concat(body, ','), '') || ']' AS BLOB) FROM ("
@@ -401,19 +405,18 @@ class SearchRepository(AccountScopedRepository):
                 "JOIN prospect_documents AS d ON d.prospect_id = j.value "
                 "WHERE d.account_id = :account ORDER BY j.key)"
             )
-            ids_param: Any = "[" + ",".join(map(str, ids)) + "]"
-        else:
-            # As text: PostgreSQL's convert_to()/textsend() of a megabyte cost more (measured)
-            # than asyncpg's decoding and Python's encoding together.
-            statement = text(
-                "SELECT '[' || coalesce(string_agg(d.body, ',' ORDER BY t.ord), '') || ']' "
-                "FROM unnest(CAST(:ids AS bigint[])) WITH ORDINALITY AS t(id, ord) "
-                "JOIN prospect_documents AS d ON d.prospect_id = t.id WHERE d.account_id = :account"
-            )
-            ids_param = ids
-        result = await self.conn.execute(statement, {"ids": ids_param, "account": self.account_id})
-        body = result.scalar_one()
-        return body.encode() if isinstance(body, str) else bytes(body)
+            ids_param = "[" + ",".join(map(str, ids)) + "]"
+            result = await self.conn.execute(statement, {"ids": ids_param, "account": self.account_id})
+            return bytes(result.scalar_one())
+        # PostgreSQL: the rows, put in the page's order here. string_agg(… ORDER BY) sorts a
+        # megabyte inside the server and its text then needs encoding again: slower (4.4 ms
+        # against 2.4 ms for 1,000 documents, measured at 1M prospects).
+        statement = text(
+            "SELECT prospect_id, body FROM prospect_documents "
+            "WHERE prospect_id = ANY(CAST(:ids AS bigint[])) AND account_id = :account"
+        )
+        found = dict((await self.conn.execute(statement, {"ids": ids, "account": self.account_id})).all())
+        return ("[" + ",".join(found[i] for i in ids if i in found) + "]").encode()
 
     async def documents(self, ids: list[int]) -> dict[int, str]:
         query = self.select(ProspectDocument, DOCUMENTS.c.prospect_id, DOCUMENTS.c.body).where(
