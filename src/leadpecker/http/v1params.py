@@ -40,6 +40,6 @@ def single(params: QueryParams, name: str) -> str | None:
 def id_list(name: str, value: str) -> list[int]:
     """``1,2,3`` → [1, 2, 3]; anything else is a wrong param."""
     parts = [part.strip() for part in value.split(",")]
-    if not parts or not all(part.isdigit() and len(part) <= 18 for part in parts):
+    if not parts or not all(part.isascii() and part.isdigit() and len(part) <= 18 for part in parts):
         raise wrong_param(name, value)
     return [int(part) for part in parts]

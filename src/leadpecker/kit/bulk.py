@@ -12,6 +12,7 @@ statement that was most of an enrichment claim's time.)
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -98,11 +99,13 @@ async def bulk_insert(
         raw = (await conn.get_raw_connection()).driver_connection
         await raw.copy_records_to_table(table.name, records=rows, columns=list(columns))
         return
-    staging = f"_load_{table.name}"
+    # Only the loaded columns, without defaults or constraints: a copied id default would draw
+    # (and waste) a sequence value for every staged row. One staging table per column set.
+    staging = f"_load_{table.name}_{hashlib.sha1(column_list.encode()).hexdigest()[:8]}"
     # Through SQLAlchemy, so its transaction has begun before the raw COPY joins it.
     await conn.exec_driver_sql(
-        f"CREATE TEMP TABLE IF NOT EXISTS {staging} "
-        f"(LIKE {table.name} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+        f"CREATE TEMP TABLE IF NOT EXISTS {staging} ON COMMIT DELETE ROWS AS "
+        f"SELECT {column_list} FROM {table.name} WITH NO DATA"
     )
     raw = (await conn.get_raw_connection()).driver_connection
     await raw.copy_records_to_table(staging, records=rows, columns=list(columns))
