@@ -43,6 +43,8 @@ from typing import Any
 
 import httpx
 
+from leadpecker.leads.schemas import LEAD_FILE_COLUMNS
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 QUEUE = "/rest/v2/lead_finder/prospects/enrichments"
@@ -62,21 +64,7 @@ CITIES = [
     ("Berlin", "Berlin", "Germany"),
     ("Austin", "TX", "United States"),
 ]
-LEAD_COLUMNS = [
-    "email",
-    "first_name",
-    "last_name",
-    "linkedin_url",
-    "title",
-    "phone",
-    "company_name",
-    "company_website",
-    "industry",
-    "address",
-    "city",
-    "state",
-    "country",
-]
+LEAD_COLUMNS = LEAD_FILE_COLUMNS
 
 
 # --- data --------------------------------------------------------------------------------------

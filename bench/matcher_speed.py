@@ -58,6 +58,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
 from leadpecker.kit.db import async_database_url
+from leadpecker.leads.schemas import LEAD_FILE_COLUMNS
 from leadpecker.models import EnrichmentItem, FieldProvenance, Lead, Prospect
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,21 +69,7 @@ QUEUE_PATH = "/rest/v2/lead_finder/prospects/enrichments"
 QUEUE_CHUNK = 10_000
 # Share of the prospects per way of matching (the rest of 1.0 matches nobody).
 MIX = {"email": 0.35, "linkedin": 0.15, "name_domain": 0.20, "name_company": 0.10}
-LEAD_COLUMNS = [
-    "email",
-    "first_name",
-    "last_name",
-    "linkedin_url",
-    "title",
-    "phone",
-    "company_name",
-    "company_website",
-    "industry",
-    "address",
-    "city",
-    "state",
-    "country",
-]
+LEAD_COLUMNS = LEAD_FILE_COLUMNS
 PROSPECT_COLUMNS = ["email", "first_name", "last_name", "company", "website", "linkedin_url"]
 FREE_MAIL = ["gmail.com", "yahoo.com", "hotmail.com", "outlook.com", "gmx.de", "icloud.com"]
 TITLES = [

@@ -34,6 +34,8 @@ from typing import Any
 
 from faker import Faker
 
+from leadpecker.leads.schemas import LEAD_FILE_COLUMNS
+
 CATEGORIES: dict[str, tuple[int, bool | None, str]] = {
     # name: (default size, should match?, meaning) — None: some sub-cases should, some not
     "exact_email": (400, True, "the prospect's email is the lead's email"),
@@ -85,21 +87,7 @@ CATEGORIES: dict[str, tuple[int, bool | None, str]] = {
     ),
 }
 
-LEAD_COLUMNS = (
-    "email",
-    "first_name",
-    "last_name",
-    "linkedin_url",
-    "title",
-    "phone",
-    "company_name",
-    "company_website",
-    "industry",
-    "address",
-    "city",
-    "state",
-    "country",
-)
+LEAD_COLUMNS = LEAD_FILE_COLUMNS
 # Lead column → the prospect field it fills (the prospect fields enrichment may write).
 LEAD_TO_PROSPECT = {
     "first_name": "first_name",

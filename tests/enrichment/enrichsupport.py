@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 from sqlalchemy.pool import NullPool
 
 from leadpecker.kit.db import async_database_url
+from leadpecker.leads.schemas import LEAD_FILE_COLUMNS
 from leadpecker.models import EnrichmentBatch, EnrichmentItem
 
 T = TypeVar("T")
@@ -43,21 +44,7 @@ RECORD_KEYS = ["uuid", "prospect_email", "created", "status"]
 # The reference's form: ISO 8601, seconds, a colon in the offset (UTC here).
 CREATED = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00$")
 V2_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
-LEAD_COLUMNS = [
-    "email",
-    "first_name",
-    "last_name",
-    "linkedin_url",
-    "title",
-    "phone",
-    "company_name",
-    "company_website",
-    "industry",
-    "address",
-    "city",
-    "state",
-    "country",
-]
+LEAD_COLUMNS = LEAD_FILE_COLUMNS
 
 
 def tag() -> str:

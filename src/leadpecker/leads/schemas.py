@@ -40,3 +40,7 @@ class LeadFileRow(BaseModel):
         if self.email and "@" not in self.email:
             raise ValueError("email is not an email address")
         return self
+
+
+# The columns of a lead file, in the order the docs give them; writers of lead files use these.
+LEAD_FILE_COLUMNS: tuple[str, ...] = tuple(LeadFileRow.model_fields)
