@@ -44,10 +44,11 @@ class AccountRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
 
-    async def insert(self, name: str, credit_millis: int, api_access: bool, now: datetime) -> int:
+    async def insert(self, name: str, api_access: bool, now: datetime) -> int:
+        """A new account with a zero balance: credits only arrive through the ledger (GRANT)."""
         result = await self.conn.execute(
             insert(Account)
-            .values(name=name, credit_millis=credit_millis, api_access=api_access, created_at=now)
+            .values(name=name, credit_millis=0, api_access=api_access, created_at=now)
             .returning(Account.id)
         )
         return result.scalar_one()

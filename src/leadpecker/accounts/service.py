@@ -76,7 +76,7 @@ async def create_account(
         if await accounts.name_taken(name):
             raise UsageError(f"an account named {name!r} already exists")
         now = utcnow()
-        account_id = await accounts.insert(name, 0, api_access, now)
+        account_id = await accounts.insert(name, api_access, now)
         if millis:
             await credit_service.grant(conn, account_id, millis)
         raw_key = await _insert_key(ApiKeyRepository(conn), account_id, api_key)
