@@ -125,8 +125,12 @@ WHEN old.status IS NOT new.status BEGIN
 END""",
     ]
     for name, columns in FTS_TABLES.items():
+        # "UPDATE OF" fires when a column is in the SET list; WHEN skips the re-indexing
+        # (a delete and an insert of every trigram) when its value did not actually change.
+        changed = " OR ".join(f"old.{column} IS NOT new.{column}" for column in columns)
         statements.append(
-            f"""CREATE TRIGGER {name}_update AFTER UPDATE OF {", ".join(columns)} ON prospects BEGIN
+            f"""CREATE TRIGGER {name}_update AFTER UPDATE OF {", ".join(columns)} ON prospects
+WHEN {changed} BEGIN
 {_fts_delete(name, columns)}
 {_fts_insert(name, columns)}
 END"""
