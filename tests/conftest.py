@@ -144,14 +144,11 @@ class Cli:
 
     def __call__(self, *args: str, expect_exit: int = 0) -> str:
         get_settings.cache_clear()
-        result = CliRunner().invoke(
-            cli_app, list(args), env={"LEADPECKER_DATABASE_URL": self.database_url}
-        )
+        result = CliRunner().invoke(cli_app, list(args), env={"LEADPECKER_DATABASE_URL": self.database_url})
         get_settings.cache_clear()
         if result.exit_code != expect_exit:
             raise AssertionError(
-                f"leadpecker {' '.join(args)} exited {result.exit_code}:\n{result.output}"
-                f"{result.exception!r}"
+                f"leadpecker {' '.join(args)} exited {result.exit_code}:\n{result.output}{result.exception!r}"
             )
         return result.output
 
