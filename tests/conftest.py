@@ -90,14 +90,15 @@ class Server:
                 self.process.wait()
 
 
-def start_server(database_url: str, log_dir: Path, **settings: str) -> Server:
-    """Start ``leadpecker serve`` on a free port with LEADPECKER_* ``settings``; wait for health."""
+def start_server(database_url: str, log_dir: Path, *serve_args: str, **settings: str) -> Server:
+    """Start ``leadpecker serve [serve_args]`` on a free port with LEADPECKER_* ``settings``;
+    wait for health."""
     port = _free_port()
     env = {**os.environ, "LEADPECKER_DATABASE_URL": database_url}
     env.update({f"LEADPECKER_{name.upper()}": value for name, value in settings.items()})
     log_path = log_dir / f"server-{port}.log"
     process = subprocess.Popen(
-        [sys.executable, "-m", "leadpecker", "serve", "--port", str(port)],
+        [sys.executable, "-m", "leadpecker", "serve", "--port", str(port), *serve_args],
         env=env,
         stdout=log_path.open("wb"),
         stderr=subprocess.STDOUT,

@@ -16,14 +16,31 @@ def register_serve(app: typer.Typer) -> None:
         host: str = typer.Option(None, help="Interface to listen on (default 127.0.0.1)."),
         port: int = typer.Option(None, help="Port to listen on (default 8000)."),
         demo: bool = typer.Option(False, help="Load the demo account and data first if absent."),
+        workers: int = typer.Option(
+            1, min=1, help="API processes sharing the port (more than one needs LEADPECKER_REDIS_URL)."
+        ),
     ) -> None:
         """Serve the API (migrating the database first)."""
         settings = get_settings()
         host = host or settings.host
         port = port or settings.port
+        if workers > 1 and settings.rate_limit_enabled and not settings.redis_url:
+            # Each process would keep its own queue per key: the limit would silently
+            # multiply by the number of processes.
+            raise typer.BadParameter(
+                "more than one process shares the per-key rate limit through Redis: set "
+                "LEADPECKER_REDIS_URL (or LEADPECKER_RATE_LIMIT_ENABLED=false)",
+                param_hint="--workers",
+            )
         upgrade_to_head(settings.database_url)
         if demo:
             from leadpecker.demo.cli import ensure_demo
 
             ensure_demo(host=host, port=port)
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        if workers == 1:
+            uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        else:
+            # Each process builds its own app (and database pool) from the same environment.
+            uvicorn.run(
+                "leadpecker.app:create_app", factory=True, workers=workers, host=host, port=port, log_level="info"
+            )

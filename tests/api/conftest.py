@@ -36,8 +36,8 @@ class Standalone:
     directory: Path
     servers: list[Any] = field(default_factory=list)
 
-    def start(self, **settings: str) -> Any:
-        server = self.harness.start_server(self.url, self.directory, **settings)
+    def start(self, *serve_args: str, **settings: str) -> Any:
+        server = self.harness.start_server(self.url, self.directory, *serve_args, **settings)
         self.servers.append(server)
         return server
 

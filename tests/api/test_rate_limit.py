@@ -9,6 +9,9 @@ line is known to be full when a newcomer is refused, whatever order the requests
 from __future__ import annotations
 
 import base64
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -149,3 +152,28 @@ def test_with_redis_the_line_is_shared_by_every_process(standalone, line) -> Non
     with first.client(key) as one, second.client(key) as two:
         assert statuses(add_emails(one, new_emails(1))) == ["OK"]
         assert statuses(add_emails(two, new_emails(1))) == ["OK"]
+
+
+def test_several_processes_on_one_port_share_one_line_through_redis(standalone, line) -> None:
+    if not redis_reachable():
+        pytest.skip("Redis not reachable at 127.0.0.1:6379")
+    server = standalone.start("--workers", "2", redis_url=REDIS_URL)
+    key = standalone.account().api_key
+    held = line.hold(server, key, LINE + 1)
+    refused = answered_early(held, 1)
+    assert len(refused) == 1
+    assert_refused(refused)
+    assert_served([request for request in held if request not in refused])
+
+
+def test_several_processes_without_redis_are_refused_at_start(standalone) -> None:
+    # Each process would keep a line of its own: the limit would multiply unnoticed.
+    finished = subprocess.run(
+        [sys.executable, "-m", "leadpecker", "serve", "--workers", "2", "--port", "1"],
+        env={**os.environ, "LEADPECKER_DATABASE_URL": standalone.url},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert finished.returncode == 2, finished.stdout + finished.stderr
+    assert "--workers" in finished.stderr and "LEADPECKER_REDIS_URL" in finished.stderr
