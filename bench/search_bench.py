@@ -87,10 +87,10 @@ def load(backend: str, data: Path, reuse: bool) -> str:
         _psql(f"CREATE DATABASE {PG_DATABASE}")
     started = time.perf_counter()
     created = json.loads(leadpecker(url, "accounts", "create", ACCOUNT, "--json").strip().splitlines()[-1])
-    leadpecker(url, "prospects", "import", str(data / "prospects.csv"), "--account", ACCOUNT)
-    leadpecker(url, "campaigns", "import", str(data / "campaigns.csv"), "--account", ACCOUNT)
-    leadpecker(url, "enrolments", "import", str(data / "enrolments.csv"), "--account", ACCOUNT)
-    leadpecker(url, "activity", "import", str(data / "activity.csv"), "--account", ACCOUNT)
+    for what in ("prospects", "campaigns", "enrolments", "activity"):
+        step = time.perf_counter()
+        leadpecker(url, what, "import", str(data / f"{what}.csv"), "--account", ACCOUNT)
+        print(f"{backend}: {what} import {time.perf_counter() - step:.0f} s", flush=True)
     if backend == "postgresql":
         # What autovacuum does shortly after a bulk load, done now so the run does not
         # depend on when it comes: statistics and the visibility map for index-only scans.
@@ -280,12 +280,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def serve(url: str) -> tuple[subprocess.Popen[bytes], int]:
+def serve(url: str, workers: int) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     env = {**os.environ, "LEADPECKER_DATABASE_URL": url, "LEADPECKER_RATE_LIMIT_ENABLED": "false"}
     log = (OUT / "serve.log").open("wb")
     process = subprocess.Popen(
-        [PYTHON, "-m", "leadpecker", "serve", "--port", str(port)],
+        [PYTHON, "-m", "leadpecker", "serve", "--port", str(port), "--workers", str(workers)],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -321,7 +321,7 @@ def run(backend: str, args: argparse.Namespace) -> dict[str, Any]:
         print(generate(args.prospects, data), flush=True)
     key = load(backend, data, args.reuse)
     url = database_url(backend)
-    process, port = serve(url)
+    process, port = serve(url, args.workers)
     try:
         emails = sample_emails(data, 2_000, seed=1)
         results = []
@@ -362,6 +362,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=500, help="measured requests per case")
     parser.add_argument("--clients", type=int, nargs="+", default=[4, 8], help="concurrent clients")
     parser.add_argument("--seconds", type=float, default=20, help="length of each throughput run")
+    parser.add_argument("--workers", type=int, default=1, help="leadpecker serve processes")
     parser.add_argument("--load-only", action="store_true")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)

@@ -208,3 +208,31 @@ def test_writes_keep_search_counts_and_documents_current(large, server) -> None:
         0
     ]
     large.rows.sort(key=lambda row: row["id"])
+
+
+def test_a_field_filled_changed_and_emptied_is_found_exactly_while_it_holds_the_value(large) -> None:
+    # A large account: substring searches go through the trigram index, which enters a field
+    # only while it is not empty (SQLite) — each transition must keep it exact.
+    client = large.client
+    target = large.rows[4242]
+
+    def update(**fields: str) -> None:
+        body = {"update": True, "prospects": [{"email": target["email"], **fields}]}
+        assert client.post("/rest/v1/add_prospects_list", json=body).json()["prospects"][0]["status"] == "UPDATED"
+
+    def found(search: str) -> list[int]:
+        return large.ids(search=search, per_page=1000)
+
+    update(city="", snippet7="")
+    assert target["id"] not in found("city=quokkaville") + found("snippet7=wombat")
+    update(city="Quokkaville", snippet7="Wombat season")  # empty → value
+    assert found("city=quokkaville") == found("snippet7=wombat") == [target["id"]]
+    update(city="Numbatton", snippet7="Dingo hours")  # value → another value
+    assert found("city=quokkaville") == found("snippet7=wombat") == []
+    assert found("city=numbatt") == found("snippet7=dingo h") == [target["id"]]
+    update(city="", snippet7="")  # value → empty
+    assert found("city=numbatt") == found("snippet7=dingo h") == []
+    # Restore the oracle's row (the other tests of the session rely on it).
+    update(city=target["city"], snippet7=target["snippet7"])
+    [restored] = client.get("/rest/v1/prospects", params={"id": str(target["id"])}).json()
+    large.rows[large.rows.index(target)] = restored

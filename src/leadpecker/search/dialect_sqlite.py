@@ -79,23 +79,34 @@ def _count_upsert(row: str, delta: int) -> str:
     )
 
 
+# A row whose columns of an FTS table are all empty is not entered in that table at all: it has
+# no trigram to find, and the tables keep no per-row record (columnsize=0), so "not entered" and
+# "entered empty" are the same index. Most prospects leave most fields (and snippets) empty,
+# and enrichment mostly fills empty fields: no insert, resp. no delete, for those.
+def _any_set(row: str, columns: tuple[str, ...]) -> str:
+    return " OR ".join(f"{row}{column} <> ''" for column in columns)
+
+
 def _fts_insert(table: str, columns: tuple[str, ...]) -> str:
     names = ", ".join(columns)
     values = ", ".join(f"new.{column}" for column in columns)
-    return f"INSERT INTO {table} (rowid, {names}) VALUES (new.id, {values});"
+    return f"INSERT INTO {table} (rowid, {names}) SELECT new.id, {values} WHERE {_any_set('new.', columns)};"
 
 
 def _fts_delete(table: str, columns: tuple[str, ...]) -> str:
     names = ", ".join(columns)
     values = ", ".join(f"old.{column}" for column in columns)
-    return f"INSERT INTO {table} ({table}, rowid, {names}) VALUES ('delete', old.id, {values});"
+    return (
+        f"INSERT INTO {table} ({table}, rowid, {names}) "
+        f"SELECT 'delete', old.id, {values} WHERE {_any_set('old.', columns)};"
+    )
 
 
 def install_statements() -> list[str]:
     """Create the FTS tables and every trigger, and fill them from the rows already there."""
     statements = [
         f"CREATE VIRTUAL TABLE {table} USING fts5({', '.join(columns)}, content='prospects', "
-        "content_rowid='id', tokenize='trigram', detail='full')"
+        "content_rowid='id', tokenize='trigram', detail='full', columnsize=0)"
         for table, columns in FTS_TABLES.items()
     ]
     document = (
