@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import httpx
@@ -116,6 +117,14 @@ def start_server(database_url: str, log_dir: Path, *serve_args: str, **settings:
         time.sleep(0.1)
     server.stop()
     raise RuntimeError(f"leadpecker serve did not become healthy:\n{server.log()}")
+
+
+@pytest.fixture(scope="session")
+def harness() -> ModuleType:
+    """This module, for the suites that start servers and databases of their own
+    (``harness.start_server``, ``new_database``, ``Cli``, ``AccountInfo``): pytest loads a
+    conftest under a name of its own, so no ``import`` finds this very module reliably."""
+    return sys.modules[__name__]
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

@@ -42,5 +42,10 @@ def register_serve(app: typer.Typer) -> None:
         else:
             # Each process builds its own app (and database pool) from the same environment.
             uvicorn.run(
-                "leadpecker.app:create_app", factory=True, workers=workers, host=host, port=port, log_level="info"
+                "leadpecker.app:create_app",
+                factory=True,
+                workers=workers,
+                host=host,
+                port=port,
+                log_level="info",
             )

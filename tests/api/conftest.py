@@ -13,19 +13,6 @@ from typing import Any
 import httpx
 import pytest
 
-ROOT_CONFTEST = Path(__file__).resolve().parent.parent / "conftest.py"
-
-
-@pytest.fixture(scope="session")
-def harness(pytestconfig: pytest.Config) -> ModuleType:
-    """The root conftest module, for ``start_server``, ``new_database``, ``Cli`` and
-    ``AccountInfo``: the very module pytest loaded, taken from its plugin registry."""
-    for plugin in pytestconfig.pluginmanager.get_plugins():
-        file = getattr(plugin, "__file__", None)
-        if file and Path(file).resolve() == ROOT_CONFTEST:
-            return plugin  # type: ignore[return-value]
-    raise RuntimeError(f"{ROOT_CONFTEST} is not loaded")
-
 
 @dataclass
 class Standalone:

@@ -24,19 +24,6 @@ import pytest
 
 from .enrichsupport import Store, add_prospects, tag, write_leads
 
-ROOT_CONFTEST = Path(__file__).resolve().parent.parent / "conftest.py"
-
-
-@pytest.fixture(scope="session")
-def harness(pytestconfig: pytest.Config) -> ModuleType:
-    """The root conftest module, for ``start_server``, ``new_database``, ``Cli``, ``AccountInfo``
-    (taken from pytest's plugin registry: no ``import conftest`` finds it reliably)."""
-    for plugin in pytestconfig.pluginmanager.get_plugins():
-        file = getattr(plugin, "__file__", None)
-        if file and Path(file).resolve() == ROOT_CONFTEST:
-            return plugin  # type: ignore[return-value]
-    raise RuntimeError(f"{ROOT_CONFTEST} is not loaded")
-
 
 @dataclass
 class Deployment:

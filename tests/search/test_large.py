@@ -9,6 +9,7 @@ import json
 import random
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -44,8 +45,8 @@ class Large:
         return [] if body == NO_MATCH else [p["id"] for p in body]
 
 
-@pytest.fixture(scope="session")
-def large(server: Any, cli: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
+def write_large_file(path: Path) -> Path:
+    """The large account's prospects as a JSONL file for ``leadpecker prospects import``."""
     rng = random.Random(5)
     records = []
     for n in range(COUNT):
@@ -59,8 +60,13 @@ def large(server: Any, cli: Any, tmp_path_factory: pytest.TempPathFactory) -> An
                 "status": ("ACTIVE", "ACTIVE", "ACTIVE", "BOUNCED", "REPLIED")[n % 5],
             }
         )
-    path = tmp_path_factory.mktemp("large") / "prospects.jsonl"
     path.write_text("".join(json.dumps(record) + "\n" for record in records))
+    return path
+
+
+@pytest.fixture(scope="session")
+def large(server: Any, cli: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    path = write_large_file(tmp_path_factory.mktemp("large") / "prospects.jsonl")
     name = f"large-{uuid.uuid4().hex[:8]}"
     key = json.loads(cli("accounts", "create", name, "--json").strip().splitlines()[-1])["api_key"]
     cli("prospects", "import", str(path), "--account", name)
@@ -218,7 +224,10 @@ def test_a_field_filled_changed_and_emptied_is_found_exactly_while_it_holds_the_
 
     def update(**fields: str) -> None:
         body = {"update": True, "prospects": [{"email": target["email"], **fields}]}
-        assert client.post("/rest/v1/add_prospects_list", json=body).json()["prospects"][0]["status"] == "UPDATED"
+        assert (
+            client.post("/rest/v1/add_prospects_list", json=body).json()["prospects"][0]["status"]
+            == "UPDATED"
+        )
 
     def found(search: str) -> list[int]:
         return large.ids(search=search, per_page=1000)

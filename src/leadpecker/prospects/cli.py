@@ -9,12 +9,12 @@ from typing import Any
 import typer
 
 from leadpecker.accounts.service import find_account
-from leadpecker.cli import report_load, run_with_db
+from leadpecker.cli import console, report_load, run_with_db
 from leadpecker.kit.db import Database
 from leadpecker.kit.files import ParsedBatches, validate_rows
 from leadpecker.kit.types import utcnow
 from leadpecker.prospects.schemas import ProspectIn
-from leadpecker.prospects.service import add_prospects, import_new, import_rows
+from leadpecker.prospects.service import add_prospects, import_new, import_rows, initial_load
 
 prospects_app = typer.Typer(help="Load prospects from files.", no_args_is_help=True)
 BATCH = 5_000
@@ -39,14 +39,26 @@ def import_prospects(
     async def work(db: Database, parsed: ParsedBatches[tuple[list[Any], list[str]]]) -> None:
         nonlocal loaded
         owner = await find_account(db, account)
-        async for items, bad in parsed:
-            async with db.write() as conn:
-                if update:
-                    await add_prospects(conn, owner.id, items, update=True)
-                else:
-                    await import_new(conn, owner.id, items)
-            loaded += len(items)
-            problems.extend(bad)
+        first_load = False
+        if not update:
+            # Into a database without prospects: the whole file in one transaction, the
+            # search structures built once at the end (search.upkeep).
+            async with db.write() as conn, initial_load(conn) as first_load:
+                if first_load:
+                    async for items, bad in parsed:
+                        await import_new(conn, owner.id, items)
+                        loaded += len(items)
+                        problems.extend(bad)
+                    console.print(f"building the search indexes of {loaded:,} prospects…")
+        if not first_load:
+            async for items, bad in parsed:
+                async with db.write() as conn:
+                    if update:
+                        await add_prospects(conn, owner.id, items, update=True)
+                    else:
+                        await import_new(conn, owner.id, items)
+                loaded += len(items)
+                problems.extend(bad)
         await db.analyze("prospects")
 
     with ParsedBatches(file, BATCH, parse) as parsed:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import operator
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,6 +17,7 @@ from leadpecker.kit.types import utcnow
 from leadpecker.models import PROSPECT_TEXT_FIELDS
 from leadpecker.prospects.repository import ProspectRepository
 from leadpecker.prospects.schemas import ProspectIn
+from leadpecker.search.upkeep import SearchUpkeepRepository
 
 # Deliberately loose: one @, something on each side, no spaces; mail servers are the judge.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -132,6 +135,18 @@ def import_rows(prospects: list[ProspectIn], now: datetime) -> list[tuple[Any, .
 async def import_new(conn: AsyncConnection, account_id: int, rows: list[tuple[Any, ...]]) -> None:
     """The bulk path: insert rows from ``import_rows``; emails already present are skipped."""
     await ProspectRepository(conn, account_id).bulk_insert_new(NEW_ROW_COLUMNS, rows)
+
+
+@asynccontextmanager
+async def initial_load(conn: AsyncConnection) -> AsyncIterator[bool]:
+    """Yields True when the database holds no prospect yet: the search structures are then
+    set aside while the block loads (in ``conn``'s transaction) and built from the loaded
+    rows when it ends. Yields False, changing nothing, otherwise."""
+    upkeep = SearchUpkeepRepository(conn)
+    set_aside = await upkeep.set_aside_if_empty()
+    yield set_aside is not None
+    if set_aside is not None:
+        await upkeep.build_again(set_aside)
 
 
 async def add_prospects_list(

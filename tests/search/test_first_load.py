@@ -1,0 +1,95 @@
+"""The first load of a database (``prospects import`` while no prospect exists anywhere) sets
+the search structures aside and builds them once at the end (search.upkeep). Loaded once that
+way and once row by row (a database that already held a prospect), the two must be the same
+database to every search and to the schema."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from tests.dbcheck import fetch
+from tests.search.conftest import NO_MATCH
+from tests.search.test_large import COUNT, write_large_file
+
+BUILDING = "building the search indexes"
+SCHEMA = {
+    "sqlite": "SELECT type, name, sql FROM sqlite_master WHERE tbl_name LIKE 'prospect%' ORDER BY name",
+    "postgresql": "SELECT 'index', indexname, indexdef FROM pg_indexes WHERE tablename LIKE 'prospect%' "
+    "UNION ALL SELECT 'trigger', tgname, pg_get_triggerdef(oid) FROM pg_trigger "
+    "WHERE tgrelid = 'prospects'::regclass AND NOT tgisinternal ORDER BY 2",
+}
+
+
+@dataclass
+class Loaded:
+    database_url: str
+    output: str  # what the import command printed
+    client: httpx.Client
+
+    def answer(self, **params: Any) -> tuple[str, list[str]]:
+        """X-Total-Count and the emails shown (ids differ between the two databases)."""
+        response = self.client.get("/rest/v1/prospects", params=params)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        return response.headers["x-total-count"], [] if body == NO_MATCH else [p["email"] for p in body]
+
+
+@pytest.fixture(scope="module")
+def loads(
+    harness: Any, backend: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Loaded]]:
+    directory = tmp_path_factory.mktemp("first-load")
+    prospects = write_large_file(directory / "prospects.jsonl")
+    earlier = directory / "earlier.jsonl"
+    earlier.write_text(json.dumps({"email": "earlier@elsewhere.test", "company": "Quokka Elsewhere"}) + "\n")
+    loaded, cleanups = {}, []
+    for kind in ("first", "row_by_row"):
+        url, drop = harness.new_database(backend, directory)
+        cli = harness.Cli(url)
+        if kind == "row_by_row":  # another account's prospect: the database is not empty
+            cli("accounts", "create", "other")
+            cli("prospects", "import", str(earlier), "--account", "other")
+        key = json.loads(cli("accounts", "create", "bulk", "--json").strip().splitlines()[-1])["api_key"]
+        output = cli("prospects", "import", str(prospects), "--account", "bulk")
+        server = harness.start_server(url, directory)
+        loaded[kind] = Loaded(url, output, server.client(key))
+        cleanups.append((server, drop))
+    yield loaded
+    for server, drop in cleanups:
+        server.stop()
+        drop()
+
+
+def test_only_the_load_into_an_empty_database_builds_the_search_structures_at_the_end(loads) -> None:
+    assert BUILDING in loads["first"].output
+    assert BUILDING not in loads["row_by_row"].output
+    for load in loads.values():
+        assert f"loaded {COUNT}" in load.output.replace(",", "")
+
+
+def test_both_loads_leave_the_same_indexes_and_triggers(loads, backend) -> None:
+    first, row_by_row = (fetch(load.database_url, SCHEMA[backend]) for load in loads.values())
+    assert first == row_by_row
+    assert any("ix_prospects_sort_company" in str(row) for row in first)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"per_page": 1000, "page": 3},
+        {"search": "company=quokka"},
+        {"search": "company=widgets 3", "sort": "-last_name", "per_page": 1000},
+        {"search": "first_name=an,title=engineer", "sort": "+company", "page": 2},
+        {"search": "email=p777@example.test"},
+        {"status": "BOUNCED", "sort": "-id", "page": 20},
+        {"sort": "title,-first_name", "page": 100},
+    ],
+)
+def test_both_loads_answer_every_search_alike(loads, params) -> None:
+    assert loads["first"].answer(**params) == loads["row_by_row"].answer(**params)
+    assert loads["first"].answer(**params)[1]  # each query finds prospects
