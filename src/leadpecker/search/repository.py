@@ -123,6 +123,18 @@ class _Plan:
     total: int | None = None  # the exact total, when the plan learnt it on the way
 
 
+_SQLITE_ARRAY_IN_LOOP_ORDER = text(
+    "SELECT group_concat(d.prospect_id), CAST('[' || coalesce(group_concat(d.body, ','), '') || ']' AS BLOB) "
+    "FROM json_each(:ids) AS j CROSS JOIN prospect_documents AS d "
+    "WHERE d.prospect_id = j.value AND d.account_id = :account"
+)
+_SQLITE_ARRAY_SORTED = text(
+    "SELECT CAST('[' || coalesce(group_concat(body, ','), '') || ']' AS BLOB) FROM ("
+    "SELECT d.body AS body FROM json_each(:ids) AS j "
+    "JOIN prospect_documents AS d ON d.prospect_id = j.value "
+    "WHERE d.account_id = :account ORDER BY j.key)"
+)
+
 class SearchRepository(AccountScopedRepository):
     def __init__(self, conn: AsyncConnection, account_id: int) -> None:
         super().__init__(conn, account_id)
@@ -399,15 +411,16 @@ class SearchRepository(AccountScopedRepository):
         hands the array over as bytes (no decoding of a megabyte into a str only to encode it
         again)."""
         if self.sqlite:
-            statement = text(
-                "SELECT CAST('[' || coalesce(group_concat(body, ','), '') || ']' AS BLOB) FROM ("
-                "SELECT d.body AS body FROM json_each(:ids) AS j "
-                "JOIN prospect_documents AS d ON d.prospect_id = j.value "
-                "WHERE d.account_id = :account ORDER BY j.key)"
-            )
-            ids_param = "[" + ",".join(map(str, ids)) + "]"
-            result = await self.conn.execute(statement, {"ids": ids_param, "account": self.account_id})
-            return bytes(result.scalar_one())
+            listed = ",".join(map(str, ids))
+            bind = {"ids": f"[{listed}]", "account": self.account_id}
+            # CROSS JOIN keeps json_each (the page's order) as the outer loop, so the documents
+            # arrive in page order without an ORDER BY, which would push a megabyte through a
+            # sorter (7 ms against 2 ms for 1,000 documents). SQLite does not promise the
+            # order an aggregate sees its rows in, so the ids come along to prove it.
+            found_ids, array = (await self.conn.execute(_SQLITE_ARRAY_IN_LOOP_ORDER, bind)).one()
+            if (found_ids or "") == listed:
+                return bytes(array)
+            return bytes((await self.conn.execute(_SQLITE_ARRAY_SORTED, bind)).scalar_one())
         # PostgreSQL: the rows, put in the page's order here. string_agg(… ORDER BY) sorts a
         # megabyte inside the server and its text then needs encoding again: slower (4.4 ms
         # against 2.4 ms for 1,000 documents, measured at 1M prospects).
