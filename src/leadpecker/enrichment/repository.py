@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql import ColumnElement
 
 from leadpecker.kit.bulk import bulk_insert
 from leadpecker.kit.dialects import in_values
@@ -155,6 +156,14 @@ class EnrichmentRepository(AccountScopedRepository):
         )
 
 
+def _claimable(now: datetime) -> tuple[ColumnElement[bool], ...]:
+    """Pending, with no lease or an expired one."""
+    return (
+        EnrichmentItem.status == "PENDING",
+        or_(EnrichmentItem.lease_expires_at.is_(None), EnrichmentItem.lease_expires_at <= now),
+    )
+
+
 class WorkQueueRepository:
     """The workers' view of the queue, across accounts: claiming is a system task. Everything
     a claimed item then touches goes through the item's own account-scoped repositories."""
@@ -162,16 +171,19 @@ class WorkQueueRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
 
+    async def has_claimable(self, now: datetime) -> bool:
+        """Whether ``claim`` would find an item: a read, so idle workers polling the queue do
+        not take the write lock (SQLite's only one) many times a second for nothing."""
+        query = select(EnrichmentItem.id).where(*_claimable(now)).limit(1)
+        return (await self.conn.execute(query)).first() is not None
+
     async def claim(self, limit: int, token: str, now: datetime, lease_until: datetime) -> list[ClaimedItem]:
         """Lease up to ``limit`` pending items, oldest first, whose lease is free or expired.
         PostgreSQL workers skip rows another worker is claiming (FOR UPDATE SKIP LOCKED); on
         SQLite the write transaction already serialises claims (the clause is not emitted)."""
         claimable = (
             select(EnrichmentItem.id)
-            .where(
-                EnrichmentItem.status == "PENDING",
-                or_(EnrichmentItem.lease_expires_at.is_(None), EnrichmentItem.lease_expires_at <= now),
-            )
+            .where(*_claimable(now))
             .order_by(EnrichmentItem.id)
             .limit(limit)
             .with_for_update(skip_locked=True)

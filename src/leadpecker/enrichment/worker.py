@@ -117,6 +117,9 @@ class EnrichmentWorker:
     async def _claim(self) -> _Claim | None:
         token = uuid.uuid4().hex
         now = utcnow()
+        async with self.db.read() as conn:
+            if not await WorkQueueRepository(conn).has_claimable(now):
+                return None
         async with self.db.write() as conn:
             items = await WorkQueueRepository(conn).claim(
                 self.config.batch_size, token, now, now + timedelta(seconds=self.config.lease_seconds)

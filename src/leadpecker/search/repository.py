@@ -135,6 +135,7 @@ _SQLITE_ARRAY_SORTED = text(
     "WHERE d.account_id = :account ORDER BY j.key)"
 )
 
+
 class SearchRepository(AccountScopedRepository):
     def __init__(self, conn: AsyncConnection, account_id: int) -> None:
         super().__init__(conn, account_id)
