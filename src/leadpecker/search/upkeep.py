@@ -9,8 +9,10 @@ one ``INSERT … SELECT`` of the documents) the same structures cost a fraction 
 
 Only for a table that holds no prospect at all — the first load of a database — so that the
 rebuild never re-does the work of rows already there. Everything happens in the caller's one
-transaction: other connections keep seeing the structures as they were (SQLite readers read
-their snapshot; PostgreSQL readers wait for the commit), and a failed load leaves no trace.
+transaction, and a failed load leaves no trace. Meanwhile SQLite readers read their snapshot;
+PostgreSQL readers of ``prospects`` wait for the commit (dropping an index locks the table);
+writers wait on both (on SQLite for at most ``LEADPECKER_SQLITE_BUSY_TIMEOUT_MS``): a first
+load is best run before the API is opened to users.
 """
 
 from __future__ import annotations
