@@ -35,10 +35,14 @@ from .enrichsupport import (
 )
 
 # Enough work that several kills land while items are pending (SQLite workers are faster).
-PROSPECTS = {"sqlite": 5_000, "postgresql": 2_500}
+PROSPECTS = {"sqlite": 8_000, "postgresql": 3_000}
 KILL_ROUNDS = 3
-GRANTED = 10_000_000  # 10,000 credits: enough for every prospect
-SETTINGS = {"worker_batch_size": "20", "worker_lease_seconds": "1", "worker_max_attempts": "1000"}
+GRANTED = 20_000_000  # 20,000 credits: enough for every prospect
+# Claims of 100: a worker spends nearly all its time holding a claim (matching, writing back),
+# so a kill at a random moment almost always interrupts one — the recovery under test. (With
+# 20, each claim's short transactions and the idle check between claims made up a third of
+# the time, and a run now and then had no kill inside a claim.)
+SETTINGS = {"worker_batch_size": "100", "worker_lease_seconds": "1", "worker_max_attempts": "1000"}
 DEADLINE = 120  # seconds per test: a hang guard, far above the normal run
 
 
