@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -37,28 +38,31 @@ def import_prospects(
         return (valid if update else import_rows(valid, utcnow())), bad
 
     async def work(db: Database, parsed: ParsedBatches[tuple[list[Any], list[str]]]) -> None:
-        nonlocal loaded
         owner = await find_account(db, account)
+
+        async def batches() -> AsyncIterator[list[Any]]:
+            nonlocal loaded
+            async for items, bad in parsed:
+                yield items
+                loaded += len(items)
+                problems.extend(bad)
+
         first_load = False
         if not update:
             # Into a database without prospects: the whole file in one transaction, the
             # search structures built once at the end (search.upkeep).
             async with db.write() as conn, initial_load(conn) as first_load:
                 if first_load:
-                    async for items, bad in parsed:
+                    async for items in batches():
                         await import_new(conn, owner.id, items)
-                        loaded += len(items)
-                        problems.extend(bad)
                     console.print(f"building the search indexes of {loaded:,} prospects…")
         if not first_load:
-            async for items, bad in parsed:
+            async for items in batches():
                 async with db.write() as conn:
                     if update:
                         await add_prospects(conn, owner.id, items, update=True)
                     else:
                         await import_new(conn, owner.id, items)
-                loaded += len(items)
-                problems.extend(bad)
         await db.analyze("prospects")
 
     with ParsedBatches(file, BATCH, parse) as parsed:
