@@ -146,7 +146,16 @@ WHEN {changed} BEGIN
 {_fts_insert(name, columns)}
 END"""
         )
-    statements += [f"INSERT INTO {name} ({name}) VALUES ('rebuild')" for name in FTS_TABLES]
+    # Filled in rowid order, not with FTS5's 'rebuild': that reads the content table in
+    # whatever order its planner picks (for email, the unique index's: ids at random), and
+    # FTS5 flushes its pending data to a new segment at every rowid that goes backwards —
+    # 4× the time for the email table. Rows with nothing to index are left out, as by the
+    # insert trigger.
+    statements += [
+        f"INSERT INTO {name} (rowid, {', '.join(columns)}) "
+        f"SELECT id, {', '.join(columns)} FROM prospects WHERE {_any_set('', columns)} ORDER BY id"
+        for name, columns in FTS_TABLES.items()
+    ]
     statements += [
         "INSERT INTO prospect_documents (prospect_id, account_id, body) "
         f"SELECT id, account_id, {document_sql()} FROM prospects",

@@ -4,8 +4,9 @@ go in, and built once afterwards.
 Row by row, each prospect costs its 35 sort-index entries, its trigram entries (14 FTS5
 tables on SQLite, one 28-column GIN index on PostgreSQL), its document and its counts: at a
 million rows the B-tree and trigram upkeep is most of an import's time, and it grows with the
-table. Built in one pass over the finished table (sorted index builds, one FTS ``rebuild``,
-one ``INSERT … SELECT`` of the documents) the same structures cost a fraction of that.
+table. Built in one pass over the finished table (sorted index builds, each FTS table filled
+in rowid order, one ``INSERT … SELECT`` of the documents) the same structures cost a fraction
+of that.
 
 Only for a table that holds no prospect at all — the first load of a database — so that the
 rebuild never re-does the work of rows already there. Everything happens in the caller's one
