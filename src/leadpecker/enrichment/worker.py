@@ -85,34 +85,53 @@ class EnrichmentWorker:
         # objects (measured: 12 % of the worker's time went to them).
         gc.freeze()
         wake = wake or asyncio.Event()
-        while not stop.is_set():
-            # Cleared before claiming: a batch queued after this point sets it again, so an
-            # empty claim can never sleep through a wake-up meant for it.
-            wake.clear()
-            try:
-                processed = await self.run_once()
-            except Exception:
-                log.exception("enrichment worker iteration failed; retrying")
-                processed = 0
-                await asyncio.sleep(1)
-            if processed:
-                continue
-            waiter = asyncio.ensure_future(wake.wait())
-            stopper = asyncio.ensure_future(stop.wait())
-            await asyncio.wait(
-                {waiter, stopper}, timeout=self.config.poll_seconds, return_when="FIRST_COMPLETED"
-            )
-            waiter.cancel()
-            stopper.cancel()
+        # Pipelined: claim N+1 is matched (reads, mostly Python) while claim N's finish (one
+        # write transaction, mostly in the database's own thread) runs, so one worker keeps
+        # both cores busy. A claim is taken before the previous finish starts: on SQLite the
+        # claim needs the one write lock, which the finish holds until it commits. A claim's
+        # match may read a prospect that the finish running beside it is filling; that only
+        # changes what is matched, never what is written — the finish's merge re-reads the
+        # prospect under the write lock and fills only what is still empty.
+        matched: _Claim | None = None
+        try:
+            while not stop.is_set():
+                # Cleared before claiming: a batch queued after this point sets it again, so
+                # an empty claim can never sleep through a wake-up meant for it.
+                wake.clear()
+                claim = await self._claim_or_none()
+                finishing = asyncio.ensure_future(self._finish_claim(matched)) if matched else None
+                matched = None
+                try:
+                    if claim is not None:
+                        matched = await self._match_claim(claim)
+                except Exception:
+                    log.exception("matching failed; retrying")
+                    await asyncio.sleep(1)
+                finally:
+                    if finishing is not None:
+                        await finishing
+                if claim is not None or finishing is not None:
+                    continue
+                waiter = asyncio.ensure_future(wake.wait())
+                stopper = asyncio.ensure_future(stop.wait())
+                await asyncio.wait(
+                    {waiter, stopper}, timeout=self.config.poll_seconds, return_when="FIRST_COMPLETED"
+                )
+                waiter.cancel()
+                stopper.cancel()
+        finally:
+            if matched is not None:
+                await self._finish_claim(matched)
 
-    async def run_once(self) -> int:
-        """Claim one batch and process it (claim, match, finish); returns how many items were
-        claimed."""
-        claim = await self._claim()
-        if claim is None:
-            return 0
-        await self._finish_claim(await self._match_claim(claim))
-        return len(claim.items)
+    async def _claim_or_none(self) -> _Claim | None:
+        """A claim, or None when nothing is claimable or claiming failed (logged; the loop
+        goes on after a pause)."""
+        try:
+            return await self._claim()
+        except Exception:
+            log.exception("claiming failed; retrying")
+            await asyncio.sleep(1)
+            return None
 
     async def _claim(self) -> _Claim | None:
         token = uuid.uuid4().hex
