@@ -150,7 +150,11 @@ async def bulk_update(
     if not rows:
         return
     n_keys = len(key_columns)
-    rows = list({row[:n_keys]: row for row in rows}.values())
+    # In key order: the UPDATE visits the staged rows in their order, and SQLite's FTS5 (fed
+    # by the search triggers) flushes its pending data to a new segment at every rowid that
+    # goes backwards.
+    latest = {row[:n_keys]: row for row in rows}
+    rows = [latest[key] for key in sorted(latest)]
     columns = (*key_columns, *set_columns)
     staging = await _staged(conn, table, columns, _adapt(table, columns, rows, conn.dialect.name))
     assignments = ", ".join(f"{name} = s.{name}" for name in set_columns)

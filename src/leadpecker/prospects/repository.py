@@ -58,7 +58,7 @@ class ProspectRepository(AccountScopedRepository):
 
     async def update_fields(self, changes: list[tuple[int, dict[str, Any]]]) -> None:
         """Apply per-prospect field changes; prospects sending the same keys share a statement
-        (run in their order). Only the keys sent are SET: a column in the SET list costs its
+        (run in id order). Only the keys sent are SET: a column in the SET list costs its
         index and search-trigger upkeep even when its value does not change."""
         by_keys: dict[tuple[str, ...], list[tuple[Any, ...]]] = defaultdict(list)
         for prospect_id, fields in changes:
