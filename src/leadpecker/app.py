@@ -30,6 +30,8 @@ from leadpecker.http.validation import to_bad_request
 from leadpecker.kit.db import Database
 from leadpecker.kit.errors import BadRequest, LeadpeckerError
 from leadpecker.kit.json import JsonResponse
+from leadpecker.kit.statistics import keep_statistics_fresh
+from leadpecker.models import Base
 from leadpecker.prospects.endpoints import router as prospects_router
 from leadpecker.search.endpoints import router as search_router
 from leadpecker.settings import Settings, get_settings
@@ -52,16 +54,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Queuing sets this so an idle embedded worker starts at once instead of at its next poll.
         app.state.work_available = asyncio.Event()
         stop = asyncio.Event()
-        worker_task = None
+        background = []
         if settings.worker_embedded:
             worker = build_worker(app.state.db, settings)
-            worker_task = asyncio.create_task(worker.run(stop, app.state.work_available))
+            background.append(asyncio.create_task(worker.run(stop, app.state.work_available)))
+        if app.state.db.is_sqlite and settings.sqlite_statistics_seconds > 0:
+            tables = [table.name for table in Base.metadata.sorted_tables]
+            background.append(
+                asyncio.create_task(
+                    keep_statistics_fresh(app.state.db, tables, stop, settings.sqlite_statistics_seconds)
+                )
+            )
         try:
             yield
         finally:
             stop.set()
-            if worker_task is not None:
-                await worker_task
+            for task in background:
+                await task
             await app.state.db.dispose()
             if limiter is not None:
                 await limiter.close()

@@ -55,6 +55,12 @@ class Settings(BaseSettings):
 
     db_pool_size: int = 10
     sqlite_busy_timeout_ms: int = 30_000
+    sqlite_statistics_seconds: float = Field(
+        default=300.0,
+        ge=0,
+        description="How often serve analyzes SQLite tables whose statistics are missing or out "
+        "of date (0: never).",
+    )
 
 
 @lru_cache(maxsize=1)
