@@ -6,6 +6,7 @@ database to every search and to the schema."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -93,3 +94,37 @@ def test_both_loads_leave_the_same_indexes_and_triggers(loads, backend) -> None:
 def test_both_loads_answer_every_search_alike(loads, params) -> None:
     assert loads["first"].answer(**params) == loads["row_by_row"].answer(**params)
     assert loads["first"].answer(**params)[1]  # each query finds prospects
+
+
+@pytest.mark.parametrize("reader_open", [False, True], ids=["alone", "beside-a-reader"])
+def test_a_sqlite_first_load_leaves_the_database_in_wal_mode(harness, tmp_path, reader_open) -> None:
+    """The first load runs with a rollback journal when nothing else has the database open
+    (kit.db.Database.load), in WAL mode otherwise; the database is in WAL mode afterwards
+    either way, with every row and its search structures."""
+    url, _ = harness.new_database("sqlite", tmp_path)
+    cli = harness.Cli(url)
+    cli("accounts", "create", "acme")
+    rows = tmp_path / "prospects.jsonl"
+    rows.write_text(
+        "".join(
+            json.dumps({"email": f"p{n}@quokka.test", "company": f"Quokka {n}"}) + "\n" for n in range(500)
+        )
+    )
+    path = url.removeprefix("sqlite:///")
+    reader = sqlite3.connect(path) if reader_open else None
+    if reader is not None:
+        reader.execute("SELECT count(*) FROM accounts").fetchone()  # holds the WAL's shared memory
+    try:
+        output = cli("prospects", "import", str(rows), "--account", "acme")
+    finally:
+        if reader is not None:
+            reader.close()
+    assert BUILDING in output
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert conn.execute("SELECT count(*) FROM prospect_documents").fetchone() == (500,)
+        found = conn.execute(
+            "SELECT count(*) FROM prospect_search_company WHERE prospect_search_company MATCH ?",
+            ('"okka 12"',),
+        )
+        assert found.fetchone() == (11,)  # Quokka 12, 120–129

@@ -7,6 +7,7 @@ fetch tuples and encode them straight to JSON.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -70,6 +71,36 @@ class Database:
             async with conn.begin():
                 yield conn
 
+    @asynccontextmanager
+    async def load(self) -> AsyncIterator[AsyncConnection]:
+        """A write transaction for loading a whole database at once (the first prospects
+        import); otherwise ``write()``.
+
+        On SQLite, when no other connection has the database open, it runs with a rollback
+        journal instead of the WAL. In WAL mode the load's pages go to the WAL, and SQLite looks
+        every page the load reads again (building indexes, FTS tables, documents) up in the
+        WAL's hash tables one 4,096-frame table after another: gigabytes of uncommitted WAL made
+        the first load of 1M prospects ~50 % slower. With a rollback journal the new pages go
+        straight to the database file, and only the few pages that existed before are saved to
+        the journal. A crash mid-load rolls back from the journal when the database is next
+        opened. The WAL comes back at the end (and every connection asks for it when it opens)."""
+        if not self.is_sqlite:
+            async with self.write() as conn:
+                yield conn
+            return
+        await self.engine.dispose()  # this process's idle connections count as "other"
+        async with self.engine.connect() as conn:
+            driver = (await conn.get_raw_connection()).driver_connection
+            # Left in WAL mode (and nothing else changes) when another connection is open.
+            rollback_journal = await _set_journal(driver, "DELETE", synchronous="FULL") == "delete"
+            try:
+                await conn.execution_options(**{_WRITE_OPTION: True})
+                async with conn.begin():
+                    yield conn
+            finally:
+                if rollback_journal:
+                    await _set_journal(driver, "WAL", synchronous="NORMAL")
+
     async def analyze(self, *tables: str) -> None:
         """Refresh the planner's statistics after a bulk load, so the first queries on the
         new rows pick the right indexes (both databases spell it ANALYZE)."""
@@ -82,6 +113,20 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+async def _set_journal(driver: Any, mode: str, *, synchronous: str) -> str:
+    """Switch an aiosqlite connection's journal mode (outside any transaction); returns the
+    mode now in force, which stays the old one when another connection is open."""
+    try:
+        cursor = await driver.execute(f"PRAGMA journal_mode={mode}")
+    except sqlite3.OperationalError:  # "database is locked": leaving WAL needs it to ourselves
+        cursor = await driver.execute("PRAGMA journal_mode")
+    (now,) = await cursor.fetchone()
+    if now == mode.lower():
+        # A rollback journal is only power-safe with FULL; WAL is with NORMAL.
+        await driver.execute(f"PRAGMA synchronous={synchronous}")
+    return str(now)
 
 
 def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:

@@ -51,7 +51,7 @@ def import_prospects(
         if not update:
             # Into a database without prospects: the whole file in one transaction, the
             # search structures built once at the end (search.upkeep).
-            async with db.write() as conn, initial_load(conn) as first_load:
+            async with db.load() as conn, initial_load(conn) as first_load:
                 if first_load:
                     async for items in batches():
                         await import_new(conn, owner.id, items)

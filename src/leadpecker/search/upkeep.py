@@ -10,10 +10,12 @@ of that.
 
 Only for a table that holds no prospect at all — the first load of a database — so that the
 rebuild never re-does the work of rows already there. Everything happens in the caller's one
-transaction, and a failed load leaves no trace. Meanwhile SQLite readers read their snapshot;
-PostgreSQL readers of ``prospects`` wait for the commit (dropping an index locks the table);
-writers wait on both (on SQLite for at most ``LEADPECKER_SQLITE_BUSY_TIMEOUT_MS``): a first
-load is best run before the API is opened to users.
+transaction, and a failed load leaves no trace. Meanwhile PostgreSQL readers of
+``prospects`` wait for the commit (dropping an index locks the table). SQLite readers read
+their snapshot — unless nothing had the database open when the load began: it then runs with a
+rollback journal (``Database.load``), and whoever opens the database meanwhile waits for the
+commit. Writers wait on both (on SQLite for at most ``LEADPECKER_SQLITE_BUSY_TIMEOUT_MS``): a
+first load is best run before the API is opened to users.
 """
 
 from __future__ import annotations
