@@ -15,6 +15,7 @@ from leadpecker import __version__
 from leadpecker.campaigns.endpoints import router as campaigns_router
 from leadpecker.enrichment.endpoints import router as enrichment_router
 from leadpecker.enrichment.runner import build_worker
+from leadpecker.http.auth import current_account
 from leadpecker.http.bodies import PayloadTooLarge, RequestBodyMiddleware
 from leadpecker.http.envelopes import (
     error_response,
@@ -26,7 +27,7 @@ from leadpecker.http.failures import UnexpectedFailureMiddleware
 from leadpecker.http.openapi import without_422
 from leadpecker.http.ratelimit import RateLimitMiddleware, build_rate_limiter
 from leadpecker.http.timing import ServerTimingMiddleware
-from leadpecker.http.validation import to_bad_request
+from leadpecker.http.validation import decoded_before_dependencies, to_bad_request
 from leadpecker.kit.db import Database
 from leadpecker.kit.errors import BadRequest, LeadpeckerError
 from leadpecker.kit.json import JsonResponse
@@ -113,6 +114,14 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         path = request.url.path
+        if decoded_before_dependencies(exc):
+            # FastAPI decodes a JSON body before the endpoint's dependencies run, so without
+            # this a caller with no valid key would learn that its body is malformed; the key
+            # is checked first everywhere else (a body of the wrong shape answers 401 too).
+            try:
+                await current_account(request)
+            except LeadpeckerError as refused:
+                return error_response(path, refused)
         return error_response(path, to_bad_request(exc, v1=is_v1(path)))
 
     @app.exception_handler(StarletteHTTPException)

@@ -171,3 +171,20 @@ def test_v2_endpoints_answer_401_and_403_in_the_v2_envelope(server, cli, anonymo
             assert_v2_error(response, 401, "Unauthorized", "Invalid api key")
         response = anonymous.request(method, path, json={}, headers={"x-api-key": locked.api_key})
         assert_v2_error(response, 403, "Forbidden")
+
+
+@pytest.mark.parametrize("body", [b"{bad", b"\xff\xfe", b""], ids=["not JSON", "not UTF-8", "empty"])
+def test_the_key_is_checked_before_the_body_is_read(server, body) -> None:
+    """A malformed body without a valid key answers 401, like a well-formed one."""
+    v1 = raw_request(server.url, "POST", ADD, {"Content-Type": "application/json"}, body)
+    assert v1.status_code == 401
+    assert v1.json() == V1_SESSION_BODY
+    v2 = raw_request(
+        server.url,
+        "POST",
+        "/rest/v2/lead_finder/prospects/enrichments",
+        {"Content-Type": "application/json"},
+        body,
+    )
+    assert v2.status_code == 401
+    assert v2.json()["title"] == "Unauthorized"

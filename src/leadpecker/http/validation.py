@@ -26,6 +26,12 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+def decoded_before_dependencies(exc: RequestValidationError) -> bool:
+    """Whether the error is the JSON decoding of the body, which FastAPI does before it runs
+    any dependency (authentication included)."""
+    return any(error.get("type") == "json_invalid" for error in exc.errors())
+
+
 def to_bad_request(exc: RequestValidationError, *, v1: bool) -> BadRequest:
     error = exc.errors()[0]
     kind = error.get("type", "")
