@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-ADD = "/rest/v1/add_prospects_list"
+from tests.api.apisupport import ADD
 
 
 def analyzed_rows(database_url: str, table: str) -> int | None:
