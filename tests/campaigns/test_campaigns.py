@@ -215,6 +215,18 @@ def test_enrolments_and_activity_load_from_files(cli, api, account, campaigns, s
     assert str(opened).startswith("2025-03-21 08:11:35")
     assert str(clicked).startswith("2025-03-21 08:12:00")
 
+    # A later import: the roll-ups count every event of the prospect, old and new.
+    later = {"email": "erlich@bachmanity.com", "kind": "SENT", "occurred_at": "2025-04-01T09:00:00Z"}
+    cli("activity", "import", write(tmp_path, "b.jsonl", json.dumps(later)), "--account", account.name)
+    [(sent, contacted, opened)] = fetch(
+        server.database_url,
+        "SELECT sent_mails, last_contacted, last_opened FROM prospects WHERE id = :p",
+        p=erlich["id"],
+    )
+    assert sent == 3
+    assert str(contacted).startswith("2025-04-01 09:00:00")
+    assert str(opened).startswith("2025-03-21 08:11:35")
+
 
 def test_deleting_with_campaigns_id_only_takes_prospects_out_of_those_campaigns(
     api, campaigns, server

@@ -4,44 +4,55 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, or_
 
+from leadpecker.kit.bulk import bulk_insert
 from leadpecker.kit.dialects import chunked
 from leadpecker.kit.repository import AccountScopedRepository
 from leadpecker.models import EmailActivity, Prospect
 
 _CHUNK = 5_000
+EVENT_COLUMNS = ("prospect_id", "campaign_id", "kind", "occurred_at", "url")
 
 
 class ActivityRepository(AccountScopedRepository):
-    async def insert_events(self, rows: list[dict[str, Any]]) -> None:
-        for chunk in chunked(rows, _CHUNK):
-            await self.conn.execute(insert(EmailActivity), [self.values(**row) for row in chunk])
+    async def insert_events(self, rows: list[tuple[Any, ...]]) -> None:
+        """Events as tuples in EVENT_COLUMNS order (the account is added)."""
+        await bulk_insert(
+            self.conn,
+            EmailActivity.__table__,  # type: ignore[arg-type]
+            ("account_id", *EVENT_COLUMNS),
+            [(self.account_id, *row) for row in rows],
+            (),
+        )
 
     async def recompute_rollups(self, prospect_ids: list[int]) -> None:
-        """Recompute each prospect's roll-up columns from its events, exactly."""
-
-        def of_kind(aggregate: Any, kind: str) -> Any:
-            return (
-                select(aggregate)
-                .where(
-                    EmailActivity.account_id == self.account_id,
-                    EmailActivity.prospect_id == Prospect.id,
-                    EmailActivity.kind == kind,
-                )
-                .scalar_subquery()
-            )
-
+        """Recompute the roll-up columns of prospects that have events (those an import just
+        gave events to) from their events, exactly: one grouped read of the events per chunk,
+        and only the prospects whose roll-ups changed are written (each write costs the row's
+        sort indexes and search document, and on PostgreSQL a new row version)."""
         latest = func.max(EmailActivity.occurred_at)
         for chunk in chunked(prospect_ids, _CHUNK):
+            rollups = (
+                self.select(
+                    EmailActivity,
+                    EmailActivity.prospect_id,
+                    func.count().filter(EmailActivity.kind == "SENT").label("sent_mails"),
+                    latest.filter(EmailActivity.kind == "SENT").label("last_contacted"),
+                    latest.filter(EmailActivity.kind == "REPLIED").label("last_replied"),
+                    latest.filter(EmailActivity.kind == "OPENED").label("last_opened"),
+                    latest.filter(EmailActivity.kind == "CLICKED").label("last_clicked"),
+                )
+                .where(self.one_of(EmailActivity.prospect_id, chunk))
+                .group_by(EmailActivity.prospect_id)
+                .subquery()
+            )
+            columns = ("sent_mails", "last_contacted", "last_replied", "last_opened", "last_clicked")
             await self.conn.execute(
                 self.update(Prospect)
-                .where(Prospect.id.in_(chunk))
-                .values(
-                    sent_mails=of_kind(func.count(), "SENT"),
-                    last_contacted=of_kind(latest, "SENT"),
-                    last_replied=of_kind(latest, "REPLIED"),
-                    last_opened=of_kind(latest, "OPENED"),
-                    last_clicked=of_kind(latest, "CLICKED"),
+                .where(
+                    Prospect.id == rollups.c.prospect_id,
+                    or_(*(Prospect.__table__.c[name].is_distinct_from(rollups.c[name]) for name in columns)),
                 )
+                .values({name: rollups.c[name] for name in columns})
             )

@@ -30,15 +30,15 @@ async def import_activity(
             problems.append((line, "url: a CLICKED event needs the clicked URL"))
         else:
             events.append(
-                {
-                    "prospect_id": prospect_ids[row.email],
-                    "campaign_id": campaigns[row.campaign].id if row.campaign else None,
-                    "kind": row.kind,
-                    "occurred_at": row.occurred_at,
-                    "url": row.url if row.kind == "CLICKED" else None,
-                }
+                (
+                    prospect_ids[row.email],
+                    campaigns[row.campaign].id if row.campaign else None,
+                    row.kind,
+                    row.occurred_at,
+                    row.url if row.kind == "CLICKED" else None,
+                )
             )
     repo = ActivityRepository(conn, account_id)
-    await repo.insert_events(events)
-    await repo.recompute_rollups(list({event["prospect_id"] for event in events}))
+    await repo.insert_events(events)  # in EVENT_COLUMNS order
+    await repo.recompute_rollups(list({prospect_id for prospect_id, *_ in events}))
     return problems
