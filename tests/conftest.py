@@ -162,6 +162,11 @@ class Cli:
             )
         return result.output
 
+    def create_account(self, name: str, *options: str) -> AccountInfo:
+        """``leadpecker accounts create NAME --json``: the account and its first key."""
+        data = json.loads(self("accounts", "create", name, "--json", *options).strip().splitlines()[-1])
+        return AccountInfo(data["id"], data["name"], data["api_key"])
+
 
 @pytest.fixture(scope="session")
 def cli(database_url: str) -> Cli:
@@ -180,10 +185,7 @@ def new_account(cli: Cli) -> Callable[..., AccountInfo]:
     """Create a fresh account (and key) through ``leadpecker accounts create --json``."""
 
     def create(*options: str) -> AccountInfo:
-        name = f"acct-{uuid.uuid4().hex[:10]}"
-        output = cli("accounts", "create", name, "--json", *options)
-        data = json.loads(output.strip().splitlines()[-1])
-        return AccountInfo(data["id"], data["name"], data["api_key"])
+        return cli.create_account(f"acct-{uuid.uuid4().hex[:10]}", *options)
 
     return create
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import http.client
-import json
 import sqlite3
 from typing import Any
 from urllib.parse import urlsplit
@@ -119,9 +118,9 @@ def broken(harness, backend, launch, tmp_path_factory) -> Any:
     url, drop = harness.new_database(backend, tmp_path_factory.mktemp("broken"))
     server = launch(database_url=url)
     name = f"broken-{backend}"
-    created = harness.Cli(url)("accounts", "create", name, "--json").strip().splitlines()[-1]
+    key = harness.Cli(url).create_account(name).api_key
     drop_prospects_table(url)
-    yield server, json.loads(created)["api_key"]
+    yield server, key
     server.stop()
     drop()
 

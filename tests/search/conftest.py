@@ -255,8 +255,8 @@ def _write_csv(path: Path, header: list[str], rows: list[tuple[Any, ...]]) -> Pa
 
 def _create_account(cli: Any, server: Any) -> Account:
     name = f"search-{uuid.uuid4().hex[:8]}"
-    data = json.loads(cli("accounts", "create", name, "--json").strip().splitlines()[-1])
-    return Account(data["id"], name, data["api_key"], server.client(data["api_key"]))
+    created = cli.create_account(name)
+    return Account(created.id, name, created.api_key, server.client(created.api_key))
 
 
 def load_campaigns(cli: Any, account: Account, directory: Path, campaigns: list[tuple[str, str]]) -> None:

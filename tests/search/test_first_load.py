@@ -55,7 +55,7 @@ def loads(
         if kind == "row_by_row":  # another account's prospect: the database is not empty
             cli("accounts", "create", "other")
             cli("prospects", "import", str(earlier), "--account", "other")
-        key = json.loads(cli("accounts", "create", "bulk", "--json").strip().splitlines()[-1])["api_key"]
+        key = cli.create_account("bulk").api_key
         output = cli("prospects", "import", str(prospects), "--account", "bulk")
         server = harness.start_server(url, directory)
         loaded[kind] = Loaded(url, output, server.client(key))

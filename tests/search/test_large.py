@@ -68,7 +68,7 @@ def write_large_file(path: Path) -> Path:
 def large(server: Any, cli: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
     path = write_large_file(tmp_path_factory.mktemp("large") / "prospects.jsonl")
     name = f"large-{uuid.uuid4().hex[:8]}"
-    key = json.loads(cli("accounts", "create", name, "--json").strip().splitlines()[-1])["api_key"]
+    key = cli.create_account(name).api_key
     cli("prospects", "import", str(path), "--account", name)
     client = server.client(key)
     rows = []

@@ -15,7 +15,7 @@ def store(harness: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
     directory = tmp_path_factory.mktemp("page-documents")
     url, drop = harness.new_database("sqlite", directory)
     cli = harness.Cli(url)
-    key = json.loads(cli("accounts", "create", "pages", "--json").strip().splitlines()[-1])["api_key"]
+    key = cli.create_account("pages").api_key
     prospects = directory / "prospects.jsonl"
     prospects.write_text("".join(json.dumps({"email": f"p{n}@pages.test"}) + "\n" for n in range(30)))
     cli("prospects", "import", str(prospects), "--account", "pages")

@@ -6,7 +6,6 @@ PostgreSQL's autovacuum does this by itself."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import time
 from pathlib import Path
@@ -33,8 +32,7 @@ def wait_for_analyzed(database_url: str, table: str, rows: int) -> None:
 
 def test_serve_analyzes_tables_filled_through_the_api(harness: Any, tmp_path: Path) -> None:
     url, _ = harness.new_database("sqlite", tmp_path)
-    cli = harness.Cli(url)
-    key = json.loads(cli("accounts", "create", "acme", "--json").strip().splitlines()[-1])["api_key"]
+    key = harness.Cli(url).create_account("acme").api_key
     server = harness.start_server(url, tmp_path, sqlite_statistics_seconds="0.2")
     try:
         client = server.client(key)
@@ -57,8 +55,7 @@ def test_serve_analyzes_tables_filled_through_the_api(harness: Any, tmp_path: Pa
 
 def test_statistics_can_be_switched_off(harness: Any, tmp_path: Path) -> None:
     url, _ = harness.new_database("sqlite", tmp_path)
-    cli = harness.Cli(url)
-    key = json.loads(cli("accounts", "create", "acme", "--json").strip().splitlines()[-1])["api_key"]
+    key = harness.Cli(url).create_account("acme").api_key
     server = harness.start_server(url, tmp_path, sqlite_statistics_seconds="0")
     try:
         prospects = [{"email": f"p{n}@acme.test"} for n in range(30)]

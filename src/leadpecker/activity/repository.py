@@ -13,6 +13,7 @@ from leadpecker.models import EmailActivity, Prospect
 
 _CHUNK = 5_000
 EVENT_COLUMNS = ("prospect_id", "campaign_id", "kind", "occurred_at", "url")
+_ROLLUP_COLUMNS = ("sent_mails", "last_contacted", "last_replied", "last_opened", "last_clicked")
 
 
 class ActivityRepository(AccountScopedRepository):
@@ -47,12 +48,10 @@ class ActivityRepository(AccountScopedRepository):
                 .group_by(EmailActivity.prospect_id)
                 .subquery()
             )
-            columns = ("sent_mails", "last_contacted", "last_replied", "last_opened", "last_clicked")
+            stored = Prospect.__table__.c
+            changed = or_(*(stored[name].is_distinct_from(rollups.c[name]) for name in _ROLLUP_COLUMNS))
             await self.conn.execute(
                 self.update(Prospect)
-                .where(
-                    Prospect.id == rollups.c.prospect_id,
-                    or_(*(Prospect.__table__.c[name].is_distinct_from(rollups.c[name]) for name in columns)),
-                )
-                .values({name: rollups.c[name] for name in columns})
+                .where(Prospect.id == rollups.c.prospect_id, changed)
+                .values({name: rollups.c[name] for name in _ROLLUP_COLUMNS})
             )
