@@ -120,6 +120,7 @@ def test_a_sqlite_first_load_leaves_the_database_in_wal_mode(harness, tmp_path, 
         if reader is not None:
             reader.close()
     assert BUILDING in output
+    # Read with plain sqlite3: the service's own connections switch to WAL when they open.
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
         assert conn.execute("SELECT count(*) FROM prospect_documents").fetchone() == (500,)

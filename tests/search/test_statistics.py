@@ -6,21 +6,21 @@ PostgreSQL's autovacuum does this by itself."""
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from pathlib import Path
 from typing import Any
 
 from tests.api.apisupport import ADD
+from tests.dbcheck import fetch
 
 
 def analyzed_rows(database_url: str, table: str) -> int | None:
     """The row count ``table`` had when it was last analyzed, or None if never."""
-    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as conn:
-        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone() is None:
-            return None
-        row = conn.execute("SELECT max(CAST(stat AS INTEGER)) FROM sqlite_stat1 WHERE tbl = ?", (table,))
-        return row.fetchone()[0]
+    if not fetch(database_url, "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'"):
+        return None
+    query = "SELECT max(CAST(stat AS INTEGER)) FROM sqlite_stat1 WHERE tbl = :table"
+    [(rows,)] = fetch(database_url, query, table=table)
+    return rows
 
 
 def wait_for_analyzed(database_url: str, table: str, rows: int) -> None:
