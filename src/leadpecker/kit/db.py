@@ -3,6 +3,13 @@
 SQLite is the embedded default and PostgreSQL the scale-out path; the same Core statements run
 on both. Work is done on plain ``AsyncConnection`` objects (no ORM unit of work): the hot paths
 fetch tuples and encode them straight to JSON.
+
+SQLite reads run on the calling thread (``InlineConnection``). aiosqlite runs every statement
+on a thread of its own and hands the result back through the event loop; each hand-over waits
+for the GIL, so a search of four statements spent more time passing results between threads
+than in SQLite (an exact-email search at a million prospects: 4.9 ms → 2.4 ms p50 inline).
+A read in WAL mode never waits for a writer, so it cannot stall the loop on a lock; writes,
+which can wait for SQLite's one write lock, stay on aiosqlite's thread.
 """
 
 from __future__ import annotations
@@ -10,9 +17,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import event
+from sqlalchemy import Connection, CursorResult, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
@@ -42,8 +49,11 @@ class Database:
         if self.is_postgresql:
             kwargs.update(pool_size=settings.db_pool_size, max_overflow=settings.db_pool_size)
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
+        self.inline_engine: Engine | None = None
         if self.is_sqlite:
-            _configure_sqlite(self.engine, settings.sqlite_busy_timeout_ms)
+            _configure_sqlite(self.engine.sync_engine, settings.sqlite_busy_timeout_ms)
+            self.inline_engine = create_engine(make_url(self.url).set(drivername="sqlite+pysqlite"))
+            _configure_sqlite(self.inline_engine, settings.sqlite_busy_timeout_ms)
 
     @property
     def is_sqlite(self) -> bool:
@@ -55,7 +65,13 @@ class Database:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
-        """A transaction that only reads: a consistent snapshot, no write lock."""
+        """A transaction that only reads: a consistent snapshot, no write lock. On SQLite it
+        runs on the calling thread (see the module's docstring)."""
+        if self.inline_engine is not None:
+            with self.inline_engine.connect() as sync, sync.begin():
+                # The same awaitable execute() as an AsyncConnection: repositories take either.
+                yield cast(AsyncConnection, InlineConnection(sync))
+            return
         async with self.engine.connect() as conn, conn.begin():
             yield conn
 
@@ -88,7 +104,7 @@ class Database:
             async with self.write() as conn:
                 yield conn
             return
-        await self.engine.dispose()  # this process's idle connections count as "other"
+        await self.dispose()  # this process's idle connections count as "other"
         async with self.engine.connect() as conn:
             driver = (await conn.get_raw_connection()).driver_connection
             # Left in WAL mode (and nothing else changes) when another connection is open.
@@ -113,6 +129,23 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self.inline_engine is not None:
+            self.inline_engine.dispose()
+
+
+class InlineConnection:
+    """What read transactions use of an ``AsyncConnection``, over a synchronous connection:
+    each statement runs at once on the calling thread and its awaitable is already done."""
+
+    def __init__(self, sync: Connection) -> None:
+        self.sync_connection = sync
+        self.dialect = sync.dialect
+
+    async def execute(self, statement: Any, parameters: Any = None) -> CursorResult[Any]:
+        return self.sync_connection.execute(statement, parameters)
+
+    async def exec_driver_sql(self, statement: str, parameters: Any = None) -> CursorResult[Any]:
+        return self.sync_connection.exec_driver_sql(statement, parameters)
 
 
 async def _set_journal(driver: Any, mode: str, *, synchronous: str) -> str:
@@ -129,8 +162,8 @@ async def _set_journal(driver: Any, mode: str, *, synchronous: str) -> str:
     return str(now)
 
 
-def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
-    @event.listens_for(engine.sync_engine, "connect")
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take transaction control away from the driver so "begin" below decides the mode.
         dbapi_connection.isolation_level = None
@@ -147,7 +180,7 @@ def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
+    @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         write = conn.get_execution_options().get(_WRITE_OPTION, False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
