@@ -98,9 +98,15 @@ class Total:
 
 
 @dataclass(frozen=True, slots=True)
-class PageRow:
-    prospect_id: int
-    campaign_id: int | None = None  # the campaign view's enrolment
+class Page:
+    """The page's rows in order: prospect ids, and in the campaign view each row's campaign
+    (one row per enrolment). Plain lists: a page of 1,000 builds no object per row."""
+
+    prospect_ids: list[int]
+    campaign_ids: list[int] | None = None
+
+    def __len__(self) -> int:
+        return len(self.prospect_ids)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +161,7 @@ class SearchRepository(AccountScopedRepository):
             func.count().filter(COUNTS.c.slot != 0),
         ).group_by(COUNTS.c.status)
         by_status, slots = {}, 0
-        for status, n, pending in await self.conn.execute(query):
+        for status, n, pending in (await self.conn.execute(query)).all():
             by_status[status] = int(n or 0)
             slots += int(pending or 0)
         self._totals = Totals(by_status, slots)
@@ -171,7 +177,7 @@ class SearchRepository(AccountScopedRepository):
             query = query.where(COUNTS.c.status.in_(statuses))
         query = query.group_by(COUNTS.c.bucket).order_by(COUNTS.c.bucket)
         found, pending = [], 0
-        for bucket, n, slots in await self.conn.execute(query):
+        for bucket, n, slots in (await self.conn.execute(query)).all():
             pending += slots
             if n:
                 found.append((int(bucket), int(n)))
@@ -252,7 +258,7 @@ class SearchRepository(AccountScopedRepository):
 
     # --- the page ------------------------------------------------------------------------
 
-    async def page(self, query: SearchQuery) -> tuple[list[PageRow], _Plan]:
+    async def page(self, query: SearchQuery) -> tuple[Page, _Plan]:
         plan = await self._plan(query)
         columns = [P.c.id, CP.c.campaign_id] if query.in_campaigns else [P.c.id]
         if plan.counted:
@@ -268,9 +274,8 @@ class SearchRepository(AccountScopedRepository):
         rows = (await self.conn.execute(statement)).all()
         if plan.counted and rows:
             plan.total = rows[0][-1]
-        if query.in_campaigns:
-            return [PageRow(row[0], row[1]) for row in rows], plan
-        return [PageRow(prospect_id) for prospect_id, *_ in rows], plan
+        prospect_ids = [row[0] for row in rows]
+        return Page(prospect_ids, [row[1] for row in rows] if query.in_campaigns else None), plan
 
     async def _plan(self, query: SearchQuery) -> _Plan:
         conditions = self._conditions(query)

@@ -9,7 +9,7 @@ from typing import Any
 from leadpecker.kit.db import Database
 from leadpecker.search import serializer
 from leadpecker.search.params import SearchQuery
-from leadpecker.search.repository import COMPACT_AFTER, PageRow, SearchRepository
+from leadpecker.search.repository import COMPACT_AFTER, Page, SearchRepository
 from leadpecker.search.serializer import CampaignEntry
 
 
@@ -23,9 +23,9 @@ class SearchResult:
 async def search(db: Database, account_id: int, query: SearchQuery) -> SearchResult:
     async with db.read() as conn:
         repo = SearchRepository(conn, account_id)
-        rows, plan = await repo.page(query)
-        total = await repo.total(query, plan, len(rows))
-        body = await _body(repo, query, rows) if rows else serializer.NO_MATCH
+        page, plan = await repo.page(query)
+        total = await repo.total(query, plan, len(page))
+        body = await _body(repo, query, page) if page else serializer.NO_MATCH
     if repo.pending_slots > COMPACT_AFTER:
         # PostgreSQL's per-transaction count rows pile up after many writes: fold them now,
         # in a short transaction of its own, so the next reads sum a few rows again.
@@ -34,8 +34,8 @@ async def search(db: Database, account_id: int, query: SearchQuery) -> SearchRes
     return SearchResult(body, total.value, total.exact)
 
 
-async def _body(repo: SearchRepository, query: SearchQuery, rows: list[PageRow]) -> bytes:
-    ids = list(dict.fromkeys(row.prospect_id for row in rows))
+async def _body(repo: SearchRepository, query: SearchQuery, page: Page) -> bytes:
+    ids = list(dict.fromkeys(page.prospect_ids))
     if not query.in_campaigns and not query.campaigns_details:
         # The common case: the documents as they are, joined by the database.
         return await repo.documents_array(ids)
@@ -45,18 +45,17 @@ async def _body(repo: SearchRepository, query: SearchQuery, rows: list[PageRow])
     details = await repo.enrolments(ids) if query.campaigns_details else {}
     variants = await _activity_variants(repo, query, ids) if query.campaigns_details else {}
     shown: list[str] = []
-    for row in rows:
-        document = documents.get(row.prospect_id)
+    campaign_ids = page.campaign_ids or [None] * len(page)
+    for prospect_id, campaign_id in zip(page.prospect_ids, campaign_ids, strict=True):
+        document = documents.get(prospect_id)
         if document is None:
             continue
-        enrolment = next(
-            (e for e in in_view.get(row.prospect_id, ()) if e.campaign_id == row.campaign_id), None
-        )
+        enrolment = next((e for e in in_view.get(prospect_id, ()) if e.campaign_id == campaign_id), None)
         if not query.campaigns_details:
             shown.append(serializer.extended(document, enrolment=enrolment))
             continue
-        entries: list[CampaignEntry] = details.get(row.prospect_id, [])
-        for activity in variants.get(row.prospect_id, [None]):
+        entries: list[CampaignEntry] = details.get(prospect_id, [])
+        for activity in variants.get(prospect_id, [None]):
             listed = [entry.details(activity) for entry in entries]
             shown.append(serializer.extended(document, enrolment=enrolment, details=listed))
     return serializer.array(shown)
