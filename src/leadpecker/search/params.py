@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone
 from enum import Enum
 
@@ -172,6 +172,14 @@ class SearchQuery:
     @property
     def in_campaigns(self) -> bool:
         return self.campaign_ids is not None
+
+    @property
+    def matching(self) -> SearchQuery:
+        """The query with what only shapes the answer (sort, page, campaigns_details) set to
+        the defaults: queries with equal ``matching`` match the same prospects."""
+        return replace(
+            self, campaigns_details=False, sort=(SortKey("id"),), page=1, per_page=DEFAULT_PER_PAGE
+        )
 
 
 def parse(params: Mapping[str, str] | Iterable[tuple[str, str]]) -> SearchQuery:

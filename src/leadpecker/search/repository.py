@@ -48,6 +48,7 @@ from leadpecker.models import (
     prospect_sort_key,
 )
 from leadpecker.search import dialect_postgresql, dialect_sqlite
+from leadpecker.search.estimates import Estimates
 from leadpecker.search.params import Activity, SearchQuery
 from leadpecker.search.serializer import CampaignEntry
 
@@ -342,7 +343,9 @@ class SearchRepository(AccountScopedRepository):
 
     # --- counting ------------------------------------------------------------------------
 
-    async def total(self, query: SearchQuery, plan: _Plan, page_rows: int) -> Total:
+    async def total(
+        self, query: SearchQuery, plan: _Plan, page_rows: int, estimates: Estimates | None = None
+    ) -> Total:
         if 0 < page_rows < query.per_page or (page_rows == 0 and query.offset == 0):
             return Total(query.offset + page_rows, True)  # the page shows where the matches end
         if plan.total is not None:
@@ -352,7 +355,7 @@ class SearchRepository(AccountScopedRepository):
             return Total(totals.of(query.statuses), True)
         estimate = None
         if totals.all > SMALL_ACCOUNT:
-            estimate = await self._estimate(query, totals)
+            estimate = await self._remembered_estimate(query, totals, estimates)
             # 4,096 sampled rows: an estimate this far above the limit cannot come from a true
             # count under it (it would take a deviation of many standard errors).
             if estimate > 4 * EXACT_COUNT_LIMIT:
@@ -365,8 +368,19 @@ class SearchRepository(AccountScopedRepository):
         if counted <= EXACT_COUNT_LIMIT:
             return Total(counted, True)
         if estimate is None:
-            estimate = await self._estimate(query, totals)
+            estimate = await self._remembered_estimate(query, totals, estimates)
         return Total(max(EXACT_COUNT_LIMIT + 1, estimate), False)
+
+    async def _remembered_estimate(
+        self, query: SearchQuery, totals: Totals, estimates: Estimates | None
+    ) -> int:
+        if estimates is None:
+            return await self._estimate(query, totals)
+        estimate = estimates.get(self.account_id, query, totals.all)
+        if estimate is None:
+            estimate = await self._estimate(query, totals)
+            estimates.put(self.account_id, query, totals.all, estimate)
+        return estimate
 
     async def _estimate(self, query: SearchQuery, totals: Totals) -> int:
         """Matches among a fixed sample of the account's rows, scaled to the account: 16 id

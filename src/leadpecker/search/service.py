@@ -8,6 +8,7 @@ from typing import Any
 
 from leadpecker.kit.db import Database
 from leadpecker.search import serializer
+from leadpecker.search.estimates import Estimates
 from leadpecker.search.params import SearchQuery
 from leadpecker.search.repository import COMPACT_AFTER, Page, SearchRepository
 from leadpecker.search.serializer import CampaignEntry
@@ -20,11 +21,15 @@ class SearchResult:
     exact: bool  # False when the total is an estimate (see repository.Total)
 
 
+# Estimated totals, kept between the requests of this process (see search.estimates).
+_ESTIMATES = Estimates()
+
+
 async def search(db: Database, account_id: int, query: SearchQuery) -> SearchResult:
     async with db.read() as conn:
         repo = SearchRepository(conn, account_id)
         page, plan = await repo.page(query)
-        total = await repo.total(query, plan, len(page))
+        total = await repo.total(query, plan, len(page), _ESTIMATES)
         body = await _body(repo, query, page) if page else serializer.NO_MATCH
     if repo.pending_slots > COMPACT_AFTER:
         # PostgreSQL's per-transaction count rows pile up after many writes: fold them now,
