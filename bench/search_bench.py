@@ -194,7 +194,7 @@ def cases(emails: list[str], fragments: list[str], requests: int) -> list[Case]:
         Case(
             "common company substrings, each asked once (no remembered estimate)",
             lambda rng: target(search=f"company={next(fresh)}"),
-            requests,
+            min(requests, len(fragments) - 20),  # 20 go to the warm-up
         ),
         Case(
             "status=ACTIVE&sort=-last_contacted",
@@ -321,8 +321,8 @@ def sample_emails(data: Path, count: int, seed: int) -> list[str]:
 
 
 def common_fragments(data: Path, count: int) -> list[str]:
-    """``count`` different three-letter company fragments, each in 0.3–20 % of the prospects
-    (an estimated total, never a remembered one), from the first 20,000 rows."""
+    """Up to ``count`` different three-letter company fragments, each in 1–20 % of the
+    prospects (as common as ``group``, 2.4 %, and ``son``, 17 %), from the first 20,000 rows."""
     frequency: dict[str, int] = {}
     with (data / "prospects.csv").open(newline="") as handle:
         for n, row in enumerate(csv.DictReader(handle)):
@@ -332,10 +332,8 @@ def common_fragments(data: Path, count: int) -> list[str]:
             for fragment in {company[i : i + 3] for i in range(len(company) - 2)}:
                 if fragment.isalpha():
                     frequency[fragment] = frequency.get(fragment, 0) + 1
-    common = sorted(f for f, seen in frequency.items() if 60 <= seen <= 4_000)
-    if len(common) < count:
-        raise SystemExit(f"only {len(common)} common company fragments for {count} requests")
-    return random.Random(2).sample(common, count)
+    common = sorted(f for f, seen in frequency.items() if 200 <= seen <= 4_000)
+    return random.Random(2).sample(common, min(count, len(common)))
 
 
 def run(backend: str, args: argparse.Namespace) -> dict[str, Any]:
