@@ -259,7 +259,7 @@ def test_searched_columns_carry_fine_statistics(large, backend, database_url) ->
     targets = dict(
         fetch(
             database_url,
-            "SELECT attname, attstattarget FROM pg_attribute "
+            "SELECT attname, coalesce(attstattarget, -1) FROM pg_attribute "
             "WHERE attrelid = 'prospects'::regclass "
             "AND attname IN ('company', 'title', 'snippet15', 'status')",
         )

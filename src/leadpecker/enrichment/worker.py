@@ -193,7 +193,7 @@ class EnrichmentWorker:
 
     async def _stored_identities(self, claimed: list[ClaimedItem]) -> dict[int, dict[str, Any]]:
         stored: dict[int, dict[str, Any]] = {}
-        async with self.db.read() as conn:
+        async with self.db.read(threaded=True) as conn:  # beside the previous write-back
             for account_id, ids in _prospects_by_account(claimed).items():
                 repo = ProspectRepository(conn, account_id)
                 stored.update(await repo.current_fields(ids, tuple(_IDENTITY_FIELDS.values())))

@@ -1,15 +1,17 @@
 """Engine and transactions for both databases.
 
 SQLite is the embedded default and PostgreSQL the scale-out path; the same Core statements run
-on both. Work is done on plain ``AsyncConnection`` objects (no ORM unit of work): the hot paths
-fetch tuples and encode them straight to JSON.
+on both. Work is done on ``AsyncConnection`` objects, or their look-alike for SQLite reads
+(no ORM unit of work): the hot paths fetch tuples and encode them straight to JSON.
 
 SQLite reads run on the calling thread (``InlineConnection``). aiosqlite runs every statement
 on a thread of its own and hands the result back through the event loop; each hand-over waits
 for the GIL, so a search of four statements spent more time passing results between threads
 than in SQLite (an exact-email search at a million prospects: 4.9 ms → 2.4 ms p50 inline).
-A read in WAL mode never waits for a writer, so it cannot stall the loop on a lock; writes,
-which can wait for SQLite's one write lock, stay on aiosqlite's thread.
+A read in WAL mode does not wait for writers, but the loop waits for the read: while one runs,
+nothing else of the process does, so a slow search holds up the others (``serve --workers N``
+serves beside it). Writes, which can wait for SQLite's one write lock, and reads that must
+overlap other work (``read(threaded=True)``) stay on aiosqlite's thread.
 """
 
 from __future__ import annotations
@@ -64,10 +66,15 @@ class Database:
         return self.dialect == "postgresql"
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[AsyncConnection]:
-        """A transaction that only reads: a consistent snapshot, no write lock. On SQLite it
-        runs on the calling thread (see the module's docstring)."""
-        if self.inline_engine is not None:
+    async def read(self, *, threaded: bool = False) -> AsyncIterator[AsyncConnection]:
+        """A transaction that only reads: a consistent snapshot, no write lock.
+
+        On SQLite it runs on the calling thread (see the module's docstring): the event loop
+        waits for it, so keep such reads short and await nothing else inside them. With
+        ``threaded`` it runs on the driver's thread and the loop goes on meanwhile: for reads
+        that other coroutines must overlap (the enrichment worker matches one claim while the
+        previous claim's write-back runs) or that may take long."""
+        if self.inline_engine is not None and not threaded:
             with self.inline_engine.connect() as sync, sync.begin():
                 # The same awaitable execute() as an AsyncConnection: repositories take either.
                 yield cast(AsyncConnection, InlineConnection(sync))

@@ -55,7 +55,7 @@ class StatisticsRepository:
 
 async def refresh_statistics(db: Database, tables: Sequence[str]) -> list[str]:
     """Analyze the stale ``tables``; returns their names."""
-    async with db.read() as conn:
+    async with db.read(threaded=True) as conn:  # counts every table: not on the API's loop
         stale = await StatisticsRepository(conn).stale_tables(tables)
     if stale:
         await db.analyze(*stale)

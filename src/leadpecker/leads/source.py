@@ -77,7 +77,8 @@ class LeadDatabaseSource:
 
     async def match(self, identities: Sequence[Identity]) -> list[Match | None]:
         keys = [ProspectKeys.of(identity) for identity in identities]
-        async with self.db.read() as conn:
+        # Threaded: the worker's previous claim is written back while this one is matched.
+        async with self.db.read(threaded=True) as conn:
             leads = await LeadRepository(conn).candidates(
                 emails=[k.email for k in keys if k.email],
                 linkedin_keys=[k.linkedin for k in keys if k.linkedin],

@@ -8,7 +8,8 @@ is kept for a while, for the same account, the same matching conditions (``Searc
 sort and page do not change the count) and the same number of prospects in the account: an
 import or a delete changes the size and so asks again. Edits that change which prospects match
 without changing the account's size show after at most ``TTL_SECONDS``. Each process keeps its
-own (one process serves one database).
+own; the estimate is the same in every process for the same rows (a fixed sample). The
+repository decides what is remembered (not id lists, not the campaign view).
 """
 
 from __future__ import annotations

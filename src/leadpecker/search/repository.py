@@ -376,7 +376,9 @@ class SearchRepository(AccountScopedRepository):
     async def _remembered_estimate(
         self, query: SearchQuery, totals: Totals, estimates: Estimates | None
     ) -> int:
-        if estimates is None:
+        # Not remembered: id lists (a key of up to 10,000 ids), and the campaign view, whose
+        # enrolments change without the account's size changing.
+        if estimates is None or query.ids is not None or query.in_campaigns:
             return await self._estimate(query, totals)
         estimate = estimates.get(self.account_id, query, totals.all)
         if estimate is None:
