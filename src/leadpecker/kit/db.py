@@ -67,7 +67,9 @@ class Database:
 
     @asynccontextmanager
     async def read(self, *, threaded: bool = False) -> AsyncIterator[AsyncConnection]:
-        """A transaction that only reads: a consistent snapshot, no write lock.
+        """Reads, taking no lock. On SQLite one transaction: a consistent snapshot. On
+        PostgreSQL each statement reads the data committed when it starts, as inside a READ
+        COMMITTED transaction, but without one (see below).
 
         On SQLite it runs on the calling thread (see the module's docstring): the event loop
         waits for it, so keep such reads short and await nothing else inside them. With
@@ -78,6 +80,14 @@ class Database:
             with self.inline_engine.connect() as sync, sync.begin():
                 # The same awaitable execute() as an AsyncConnection: repositories take either.
                 yield cast(AsyncConnection, InlineConnection(sync))
+            return
+        if self.is_postgresql:
+            # READ COMMITTED, PostgreSQL's default, gives every statement its own snapshot
+            # whether or not they share a transaction; BEGIN and COMMIT would only add two
+            # round trips to every read.
+            async with self.engine.connect() as conn:
+                await conn.execution_options(isolation_level="AUTOCOMMIT")
+                yield conn
             return
         async with self.engine.connect() as conn, conn.begin():
             yield conn
