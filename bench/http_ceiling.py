@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -24,7 +23,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from search_bench import Connection, free_port  # noqa: E402
+from search_bench import Connection, free_port, wait_until_listening  # noqa: E402
 
 PAGE_BYTES = 930_000
 
@@ -82,15 +81,8 @@ def serve(workers: int, directory: Path) -> tuple[subprocess.Popen[bytes], int]:
         ],
         cwd=directory,
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return process, port
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("uvicorn did not start")
+    wait_until_listening(process, port, 30, "uvicorn did not start")
+    return process, port
 
 
 def main() -> None:

@@ -296,15 +296,21 @@ def serve(url: str, workers: int) -> tuple[subprocess.Popen[bytes], int]:
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 120
+    wait_until_listening(process, port, 120, "leadpecker serve did not start; see bench/out/serve.log")
+    return process, port
+
+
+def wait_until_listening(process: subprocess.Popen[bytes], port: int, seconds: float, failure: str) -> None:
+    """Return once ``port`` accepts connections; kill ``process`` and stop after ``seconds``."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return process, port
+                return
         except OSError:
             time.sleep(0.2)
     process.kill()
-    raise SystemExit("leadpecker serve did not start; see bench/out/serve.log")
+    raise SystemExit(failure)
 
 
 def sample_emails(data: Path, count: int, seed: int) -> list[str]:
