@@ -345,9 +345,7 @@ class SearchRepository(AccountScopedRepository):
 
     # --- counting ------------------------------------------------------------------------
 
-    async def total(
-        self, query: SearchQuery, plan: _Plan, page_rows: int, estimates: Estimates | None = None
-    ) -> Total:
+    async def total(self, query: SearchQuery, plan: _Plan, page_rows: int, estimates: Estimates) -> Total:
         if 0 < page_rows < query.per_page or (page_rows == 0 and query.offset == 0):
             return Total(query.offset + page_rows, True)  # the page shows where the matches end
         if plan.total is not None:
@@ -373,12 +371,10 @@ class SearchRepository(AccountScopedRepository):
             estimate = await self._remembered_estimate(query, totals, estimates)
         return Total(max(EXACT_COUNT_LIMIT + 1, estimate), False)
 
-    async def _remembered_estimate(
-        self, query: SearchQuery, totals: Totals, estimates: Estimates | None
-    ) -> int:
+    async def _remembered_estimate(self, query: SearchQuery, totals: Totals, estimates: Estimates) -> int:
         # Not remembered: id lists (a key of up to 10,000 ids), and the campaign view, whose
         # enrolments change without the account's size changing.
-        if estimates is None or query.ids is not None or query.in_campaigns:
+        if query.ids is not None or query.in_campaigns:
             return await self._estimate(query, totals)
         estimate = estimates.get(self.account_id, query, totals.all)
         if estimate is None:
