@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
 import uvicorn
 
 from leadpecker.app import create_app
+from leadpecker.kit import allocator
 from leadpecker.kit.migrate import upgrade_to_head
 from leadpecker.settings import get_settings
 
@@ -38,9 +41,12 @@ def register_serve(app: typer.Typer) -> None:
 
             ensure_demo(host=host, port=port)
         if workers == 1:
+            allocator.keep_freed_memory()
             uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
         else:
-            # Each process builds its own app (and database pool) from the same environment.
+            # Each process builds its own app (and database pool) from the same environment,
+            # and its allocator reads its settings from it when the process starts.
+            os.environ.update(allocator.ENVIRONMENT)
             uvicorn.run(
                 "leadpecker.app:create_app",
                 factory=True,
