@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadpecker.models import Account, ApiKey
@@ -75,6 +75,15 @@ class AccountRepository:
         return (await self.conn.execute(query)).scalar_one() > 0
 
 
+# Every request asks this, so the statement is built once (SQLAlchemy then finds its compiled
+# form by the statement's cache key instead of rebuilding the expression each time).
+_OWNER_OF = (
+    select(ApiKey.id, ApiKey.key_hash, Account.id, Account.name, Account.api_access)
+    .join(Account, Account.id == ApiKey.account_id)
+    .where(ApiKey.key_hash == bindparam("key_hash"), ApiKey.revoked_at.is_(None))
+)
+
+
 class ApiKeyRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
@@ -88,13 +97,7 @@ class ApiKeyRepository:
         return result.scalar_one()
 
     async def owner_of(self, key_hash: str) -> KeyOwner | None:
-        row = (
-            await self.conn.execute(
-                select(ApiKey.id, ApiKey.key_hash, Account.id, Account.name, Account.api_access)
-                .join(Account, Account.id == ApiKey.account_id)
-                .where(ApiKey.key_hash == key_hash, ApiKey.revoked_at.is_(None))
-            )
-        ).first()
+        row = (await self.conn.execute(_OWNER_OF, {"key_hash": key_hash})).first()
         return KeyOwner(*row) if row else None
 
     async def revoke_by_prefix(self, prefix: str, now: datetime) -> list[str]:
