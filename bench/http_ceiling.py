@@ -23,7 +23,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from search_bench import Connection, free_port, wait_until_listening  # noqa: E402
+from search_bench import Connection, free_port, use_uvloop, wait_until_listening  # noqa: E402
 
 PAGE_BYTES = 930_000
 
@@ -86,6 +86,7 @@ def serve(workers: int, directory: Path) -> tuple[subprocess.Popen[bytes], int]:
 
 
 def main() -> None:
+    use_uvloop()  # the same client as search_bench.py
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )

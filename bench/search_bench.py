@@ -13,6 +13,13 @@ concurrent keep-alive clients. Results go to stdout and ``bench/out/results-<bac
 
 ``--reuse`` keeps a database loaded by an earlier run (bench/out/bench.db, or the PostgreSQL
 database ``leadpecker_bench``).
+
+Before measuring, the database's pages are read once (the SQLite file; on PostgreSQL every
+table and index through ``pg_prewarm``): what a server that has been serving has in memory.
+The machines this was measured on page out file data untouched for a minute (a DAMON
+reclaimer), so a freshly loaded or idle database would otherwise be read from disk at random.
+The client runs on uvloop when it is installed (uvicorn[standard] brings it): it shares the
+machine with the server and should take as little of it as it can.
 """
 
 from __future__ import annotations
@@ -66,9 +73,28 @@ def leadpecker(url: str, *args: str) -> str:
     return result.stdout
 
 
-def _psql(sql: str, database: str = "postgres") -> None:
+def _psql(sql: str, database: str = "postgres") -> str:
     url = POSTGRES_ADMIN.rsplit("/", 1)[0] + f"/{database}"
-    subprocess.run(["psql", url, "-qc", sql], check=True, capture_output=True)
+    return subprocess.run(["psql", url, "-qAtc", sql], check=True, capture_output=True, text=True).stdout
+
+
+def warm(backend: str) -> str:
+    """Read the whole database once (see the module's docstring); returns what was done."""
+    started = time.perf_counter()
+    if backend == "sqlite":
+        with (OUT / "bench.db").open("rb") as handle:
+            while handle.read(1 << 24):
+                pass
+        return f"read bench.db in {time.perf_counter() - started:.0f} s"
+    _psql("CREATE EXTENSION IF NOT EXISTS pg_prewarm", PG_DATABASE)
+    blocks = _psql(
+        "SELECT sum(pg_prewarm(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i')",
+        PG_DATABASE,
+    ).strip()
+    seconds = time.perf_counter() - started
+    shared_buffers = _psql("SHOW shared_buffers").strip()
+    return f"pg_prewarm: {blocks} blocks in {seconds:.0f} s (shared_buffers {shared_buffers})"
 
 
 def load(backend: str, data: Path, reuse: bool) -> str:
@@ -350,6 +376,7 @@ def run(backend: str, args: argparse.Namespace) -> dict[str, Any]:
         print(generate(args.prospects, data), flush=True)
     key = load(backend, data, args.reuse)
     url = database_url(backend)
+    print(f"  warm: {warm(backend)}", flush=True)
     process, port = serve(url, args.workers)
     try:
         emails = sample_emails(data, 2_000, seed=1)
@@ -376,12 +403,25 @@ def run(backend: str, args: argparse.Namespace) -> dict[str, Any]:
     finally:
         process.terminate()
         process.wait(30)
-    report = {"backend": backend, "prospects": args.prospects, "cpus": os.cpu_count(), "results": results}
+    report: dict[str, Any] = {"backend": backend, "prospects": args.prospects, "cpus": os.cpu_count()}
+    report["workers"] = args.workers
+    if backend == "postgresql":
+        report["shared_buffers"] = _psql("SHOW shared_buffers").strip()
+    report["results"] = results
     (OUT / f"results-{backend}.json").write_text(json.dumps(report, indent=2))
     return report
 
 
+def use_uvloop() -> None:
+    try:
+        import uvloop
+    except ImportError:
+        return
+    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+
+
 def main() -> None:
+    use_uvloop()
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
