@@ -630,20 +630,31 @@ def _sqlite_listing(ids_sql: str) -> Any:
 
 @functools.cache
 def _postgresql_listing(ids_sql: str, descending: bool) -> Any:
-    """PostgreSQL: the page's documents as UTF-8 bytes, in page order, read as one range of
-    the documents' primary key: from the page's first id to its last, the account's rows
-    (and with a status filter only the page's). No rows when the page's ids are spread
-    over more than twice their number (other accounts' prospects in between): the caller
-    then probes id by id (``documents_array``). Fetching the ids first cost another round
-    trip and 1,000 rows in Python."""
-    members = " AND d.prospect_id IN (SELECT id FROM page)" if ":statuses" in ids_sql else ""
+    """PostgreSQL: the page's documents as UTF-8 bytes, in page order, in one statement
+    (fetching the ids first cost another round trip and 1,000 rows in Python).
+
+    Without a status filter the page is every prospect of the account from its first id to
+    its last: one range of the documents' primary key, read in a LATERAL subquery with a
+    LIMIT. Planned with bounds it cannot know, a plain join was estimated at 111,000 rows
+    and read as a bitmap scan plus a sort of the megabyte (4.0–4.6 ms of the server's CPU
+    for 1,000 documents); the ordered index scan takes 3.3–3.4 ms. When the page's ids are
+    spread over more than twice their number (other accounts' prospects in between) the
+    range is not read and no rows come back: the caller then probes id by id. With a status
+    filter the page's ids are spread anyway, so they are probed."""
+    order = f"ORDER BY prospect_id{' DESC' if descending else ''}"
+    if ":statuses" in ids_sql:
+        return _expanding(
+            f"WITH page AS MATERIALIZED ({ids_sql}) SELECT convert_to(body, 'UTF8') "
+            "FROM page JOIN prospect_documents ON prospect_id = page.id "
+            f"WHERE account_id = :account {order}"
+        )
     return _expanding(
-        f"WITH page AS MATERIALIZED ({ids_sql}), "
-        "span AS (SELECT min(id) AS low, max(id) AS high, count(*) AS n FROM page) "
-        "SELECT convert_to(d.body, 'UTF8') FROM span "
-        "JOIN prospect_documents AS d ON d.prospect_id BETWEEN span.low AND span.high "
-        f"WHERE d.account_id = :account AND span.high - span.low < 2 * span.n{members} "
-        f"ORDER BY d.prospect_id{' DESC' if descending else ''}"
+        "WITH span AS (SELECT min(id) AS low, max(id) AS high, count(*) AS n "
+        f"FROM ({ids_sql}) AS page) "
+        "SELECT convert_to(d.body, 'UTF8') FROM span CROSS JOIN LATERAL ("
+        "SELECT body FROM prospect_documents WHERE prospect_id BETWEEN span.low AND span.high "
+        f"AND account_id = :account {order} LIMIT span.n) AS d "
+        "WHERE span.high - span.low < 2 * span.n"
     )
 
 
