@@ -50,12 +50,9 @@ class Database:
         kwargs: dict[str, Any] = {}
         if self.is_postgresql:
             kwargs.update(pool_size=settings.db_pool_size, max_overflow=settings.db_pool_size)
-            # No JIT compilation: leadpecker's statements are short reads and writes, and
-            # PostgreSQL decides to compile from cost estimates that misfire on statements
-            # whose row counts are only known at run time (a listing page's key range:
-            # estimated at 111,000 rows, 1,000 read, 7–12 ms compiling a 1 ms query).
-            kwargs["connect_args"] = {"server_settings": {"jit": "off"}}
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
+        if self.is_postgresql:
+            _configure_postgresql(self.engine.sync_engine)
         self.inline_engine: Engine | None = None
         if self.is_sqlite:
             _configure_sqlite(self.engine.sync_engine, settings.sqlite_busy_timeout_ms)
@@ -63,7 +60,7 @@ class Database:
             self.inline_engine = create_engine(
                 make_url(self.url).set(drivername="sqlite+pysqlite"), pool_use_lifo=True
             )
-            _configure_sqlite(self.inline_engine, settings.sqlite_busy_timeout_ms)
+            _configure_sqlite(self.inline_engine, settings.sqlite_busy_timeout_ms, read_only=True)
 
     @property
     def is_sqlite(self) -> bool:
@@ -180,10 +177,12 @@ class InlineConnection:
 
 async def snapshot_version(conn: AsyncConnection) -> int | None:
     """A number that stays the same as long as nothing was committed to the database, for a
-    connection that only reads: SQLite's ``PRAGMA data_version`` on an inline read connection
-    (it changes when *another* connection commits, and those connections never write). Read
-    as the transaction's first statement, it is the version of the transaction's snapshot.
-    None where there is no such number (PostgreSQL, connections that also write)."""
+    connection that cannot write: SQLite's ``PRAGMA data_version`` on an inline read
+    connection. SQLite changes it when *another* connection commits (never for the
+    connection's own commits, hence ``query_only``) and keeps it for the whole of a read
+    transaction, so it is the version of the transaction's snapshot. None elsewhere:
+    PostgreSQL, and SQLite connections that also write (aiosqlite's, threaded reads
+    included)."""
     if not isinstance(conn, InlineConnection):
         return None
     return int((await conn.exec_driver_sql("PRAGMA data_version")).scalar_one())
@@ -203,13 +202,26 @@ async def _set_journal(driver: Any, mode: str, *, synchronous: str) -> str:
     return str(now)
 
 
-def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+def _configure_postgresql(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # No JIT compilation: leadpecker's statements are short reads and writes, and
+        # PostgreSQL decides to compile from cost estimates that misfire on statements whose
+        # row counts are only known at run time (a listing page's key range: estimated at
+        # 111,000 rows, 1,000 read, 7–12 ms compiling a 1 ms query). A SET rather than a
+        # startup parameter, which connection poolers such as PgBouncer refuse.
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SET jit = off")
+        cursor.close()
+
+
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int, *, read_only: bool = False) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take transaction control away from the driver so "begin" below decides the mode.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        for pragma in (
+        pragmas = [
             "journal_mode=WAL",
             "synchronous=NORMAL",
             f"busy_timeout={busy_timeout_ms}",
@@ -217,7 +229,12 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
             "temp_store=MEMORY",
             "cache_size=-65536",
             "mmap_size=268435456",
-        ):
+        ]
+        if read_only:
+            # A write through the inline read engine fails instead of happening: its
+            # connections' snapshot_version would not see their own commits.
+            pragmas.append("query_only=ON")
+        for pragma in pragmas:
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
