@@ -1,15 +1,28 @@
-"""The listing — no filter but status, in id order — reads a page's documents as one range of
-ids where the page's ids lie close together. These accounts' prospects are interleaved with
-another account's, so that range holds foreign rows (which must never show) or is too spread
-out to read whole (the page then takes the id-by-id way): either way the pages are the
-account's own prospects, in order, and nothing else."""
+"""The listing — no filter but status, in id order — has statements of its own
+(``SearchRepository.listing``): PostgreSQL reads a page's documents as one range of ids where
+the page's ids lie close together, SQLite checks the order its join delivered, and SQLite
+read connections remember an account's bucket counts until something is committed.
+
+The first accounts here have their prospects interleaved with another account's, so that
+range holds foreign rows (which must never show) or is too spread out to read whole (the page
+then takes the id-by-id way): either way the pages are the account's own prospects, in order,
+and nothing else."""
 
 from __future__ import annotations
 
+import asyncio
+import itertools
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 from tests.search.conftest import NO_MATCH
+
+from leadpecker.kit.db import Database
+from leadpecker.search import params, repository
+from leadpecker.settings import Settings
 
 ADD = "/rest/v1/add_prospects_list"
 SEARCH = "/rest/v1/prospects"
@@ -49,7 +62,8 @@ def test_listing_pages_hold_only_the_accounts_own_prospects_in_order(
     mine, others = new_account(), new_account()
     listed = interleave(server, mine, others, rounds=40, others_per_round=others_per_round)
     ids = [p["id"] for p in listed]
-    assert ids == sorted(ids)
+    # Each request took the next ids: the page's ids are 2 resp. 4 apart, as meant.
+    assert {b - a for a, b in itertools.pairwise(ids)} == {1 + others_per_round}
     status_of = {p["id"]: p["status"] for p in listed}
     with server.client(mine.api_key) as client:
         assert pages(client, per_page=7) == ids
@@ -63,3 +77,64 @@ def test_listing_pages_hold_only_the_accounts_own_prospects_in_order(
     with server.client(others.api_key) as client:
         theirs = pages(client, per_page=1000)
     assert len(theirs) == 40 * others_per_round and not set(theirs) & set(ids)
+
+
+def test_a_listing_shows_what_was_written_since_it_was_last_read(server, account) -> None:
+    """The bucket counts a read connection remembers give way to every commit."""
+    with server.client(account.api_key) as client:
+
+        def listing(**params: Any) -> tuple[list[str], str]:
+            response = client.get(SEARCH, params={"per_page": 1000, **params})
+            body = response.json()
+            return ([] if body == NO_MATCH else [p["email"] for p in body]), response.headers["x-total-count"]
+
+        client.post(ADD, json={"prospects": [{"email": f"w{n}@writes.test"} for n in range(3)]})
+        assert listing() == (["w0@writes.test", "w1@writes.test", "w2@writes.test"], "3")
+        assert listing(status="BOUNCED") == ([], "0")
+        client.post(ADD, json={"prospects": [{"email": "w3@writes.test", "status": "BOUNCED"}]})
+        assert listing() == (["w0@writes.test", "w1@writes.test", "w2@writes.test", "w3@writes.test"], "4")
+        assert listing(status="BOUNCED") == (["w3@writes.test"], "1")
+        first = client.get(SEARCH, params={"per_page": 1}).json()[0]["id"]
+        client.request("DELETE", SEARCH, params={"id": str(first)}).raise_for_status()
+        assert listing() == (["w1@writes.test", "w2@writes.test", "w3@writes.test"], "3")
+        assert listing(sort="-id", per_page=2, page=2) == (["w1@writes.test"], "3")
+
+
+def test_sqlite_reads_a_page_again_when_its_join_delivered_it_out_of_order(
+    harness: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite does not promise the order an aggregate sees its rows in; the listing checks
+    the ids that came with the documents and otherwise asks for the page again, in order.
+    The join is made to deliver the page backwards here."""
+    url, _ = harness.new_database("sqlite", tmp_path)
+    cli = harness.Cli(url)
+    account = cli.create_account("order")
+    prospects = tmp_path / "prospects.jsonl"
+    prospects.write_text("".join(json.dumps({"email": f"o{n}@order.test"}) + "\n" for n in range(12)))
+    cli("prospects", "import", str(prospects), "--account", "order")
+    joined_in_order = repository._sqlite_listing
+
+    def joined_backwards(descending: bool, by_status: bool) -> Any:
+        statement = (
+            joined_in_order(descending, by_status)
+            .text.replace("FROM (SELECT id FROM prospects", "FROM (SELECT id FROM (SELECT id FROM prospects")
+            .replace(") AS p CROSS JOIN", f") ORDER BY id {'ASC' if descending else 'DESC'}) AS p CROSS JOIN")
+        )
+        return text(statement)
+
+    monkeypatch.setattr(repository, "_sqlite_listing", joined_backwards)
+
+    async def listed(**given: str) -> list[str]:
+        db = Database(Settings(database_url=url))
+        try:
+            async with db.read() as conn:
+                search = repository.SearchRepository(conn, account.id)
+                documents, total = await search.listing(params.parse(given))
+        finally:
+            await db.dispose()
+        assert documents is not None and total == 12
+        return [p["email"] for p in json.loads(documents)]
+
+    emails = [f"o{n}@order.test" for n in range(12)]
+    assert asyncio.run(listed(per_page="5", page="2")) == emails[5:10]
+    assert asyncio.run(listed(per_page="5", sort="-id")) == emails[::-1][:5]

@@ -3,9 +3,10 @@
 A page is found in two steps (a deferred join): the ids of the page, from the indexes alone
 where possible, then their ready documents. How the ids are found depends on the query:
 
-- **bucket jump** — no filter but status, sorted by id: ``prospect_counts`` says in which
-  4,096-id bucket the page starts, so page 5,000 skips a few thousand index entries instead
-  of 499,900;
+- **the listing** — no filter but status, sorted by id (``is_listing``): ``prospect_counts``
+  says in which 4,096-id bucket the page starts, so page 5,000 skips a few thousand index
+  entries instead of 499,900; hand-written statements read the page's ids and documents
+  together (``listing``), the hot path of per_page=1000;
 - **index walk** — everything else: ORDER BY the sort's own index (``prospect_sort_key``) with
   LIMIT/OFFSET, the database checking the filters on the rows it walks;
 - on SQLite a substring search first asks its FTS5 tables how many candidate rows each
@@ -116,14 +117,6 @@ class Page:
 
 
 @dataclass(frozen=True, slots=True)
-class Listing:
-    """A page of the account's prospects in id order (see ``SearchRepository.listing``)."""
-
-    body: bytes | None  # the page's JSON array; None past the end
-    total: int  # exact: from prospect_counts
-
-
-@dataclass(frozen=True, slots=True)
 class Activities:
     sent_mails: int
     last_opened: Any
@@ -149,11 +142,12 @@ _BUCKETS_SQL = (
     "WHERE account_id = :account {statuses}GROUP BY bucket ORDER BY bucket"
 )
 _BUCKETS = text(_BUCKETS_SQL.format(statuses=""))
-_REMEMBERED_BUCKETS = "leadpecker.search.buckets"  # key in a connection's info dict
-_REMEMBERED_BUCKETS_MAX = 256  # (account, statuses) pairs per connection
 _BUCKETS_OF_STATUSES = text(_BUCKETS_SQL.format(statuses="AND status IN :statuses ")).bindparams(
     bindparam("statuses", expanding=True)
 )
+
+_REMEMBERED_BUCKETS = "leadpecker.search.buckets"  # key in a read connection's info dict
+_REMEMBERED_BUCKETS_MAX = 256  # (account, statuses) pairs per connection
 
 _SQLITE_ARRAY_IN_LOOP_ORDER = text(
     "SELECT group_concat(d.prospect_id), CAST('[' || coalesce(group_concat(d.body, ','), '') || ']' AS BLOB) "
@@ -171,10 +165,6 @@ _SQLITE_ARRAY_SORTED = text(
 _PG_DOCUMENTS_OF = text(
     "SELECT prospect_id, convert_to(body, 'UTF8') FROM prospect_documents "
     "WHERE prospect_id = ANY(CAST(:ids AS bigint[])) AND account_id = :account"
-)
-_PG_DOCUMENTS_IN_RANGE = text(
-    "SELECT prospect_id, convert_to(body, 'UTF8') FROM prospect_documents "
-    "WHERE prospect_id BETWEEN :low AND :high AND account_id = :account"
 )
 
 
@@ -204,19 +194,18 @@ class SearchRepository(AccountScopedRepository):
         self.pending_slots = max(self.pending_slots, slots)
         return self._totals
 
-    async def buckets(self, statuses: Sequence[str] | None = None) -> list[tuple[int, int]]:
+    async def buckets(self, statuses: Sequence[str] | None = None) -> tuple[tuple[int, int], ...]:
         """(bucket, prospects) of the account in id order, for the given statuses.
 
         Summing them reads the account's ~1,200 count rows at a million prospects (0.3–1.2 ms,
         the dearest part of a listing page after its documents), so a SQLite read connection
         keeps the answer for as long as its snapshot version says nothing was committed."""
         version = await snapshot_version(self.conn)
-        remembered: dict[Any, Any] = {}
-        if version is not None:
-            remembered = self.conn.info.setdefault(_REMEMBERED_BUCKETS, {})
         key = (self.account_id, None if statuses is None else tuple(statuses))
-        if (hit := remembered.get(key)) is not None and hit[0] == version:
-            return hit[1]
+        if version is not None:
+            remembered: dict[Any, Any] = self.conn.info.setdefault(_REMEMBERED_BUCKETS, {})
+            if (hit := remembered.get(key)) is not None and hit[0] == version:
+                return hit[1]
         if statuses is None:
             result = await self.conn.execute(_BUCKETS, {"account": self.account_id})
         else:
@@ -231,8 +220,8 @@ class SearchRepository(AccountScopedRepository):
         if version is not None:
             if len(remembered) >= _REMEMBERED_BUCKETS_MAX:
                 remembered.clear()
-            remembered[key] = (version, found)
-        return found
+            remembered[key] = (version, tuple(found))
+        return tuple(found)
 
     async def compact_counts(self) -> None:
         if not self.sqlite:
@@ -330,23 +319,8 @@ class SearchRepository(AccountScopedRepository):
     async def _plan(self, query: SearchQuery) -> _Plan:
         conditions = self._conditions(query)
         plan = _Plan(self._source(query), conditions, self._order(query), query.offset)
-        if _only_statuses(query) and query.sort[0].field == "id":
-            return await self._bucket_jump(query, plan)
         if self.sqlite and query.fields and (await self.totals()).all > SMALL_ACCOUNT:
             return await self._fts_plan(query, plan)
-        return plan
-
-    async def _bucket_jump(self, query: SearchQuery, plan: _Plan) -> _Plan:
-        """Start the walk at the bucket holding the page's first row."""
-        buckets = await self.buckets(query.statuses)
-        plan.total = sum(n for _, n in buckets)  # the exact total, for free
-        descending = query.sort[0].descending
-        start = _page_start(buckets, query.offset, descending)
-        if start is None:
-            plan.conditions.append(literal_column("0") == 1)  # past the end: nothing to walk
-        else:
-            bound, plan.offset = start
-            plan.conditions.append(P.c.id < bound if descending else P.c.id >= bound)
         return plan
 
     async def _fts_plan(self, query: SearchQuery, plan: _Plan) -> _Plan:
@@ -387,36 +361,60 @@ class SearchRepository(AccountScopedRepository):
 
     # --- the listing -----------------------------------------------------------------------
 
-    async def listing(self, query: SearchQuery) -> Listing:
-        """A page of the account's prospects in id order, filtered by nothing but status, as
-        plain documents: the way clients page through a whole account, and the hot path of
-        per_page=1000. The same bucket jump as ``_bucket_jump``, in hand-written statements
-        (no query built per request) and, on SQLite, the page's ids and documents in one."""
-        descending = query.sort[0].descending
-        buckets = await self.buckets(query.statuses)
-        total = sum(n for _, n in buckets)
-        start = _page_start(buckets, query.offset, descending)
-        if start is None:
-            return Listing(None, total)
-        bound, skip = start
-        bind: dict[str, Any] = {"account": self.account_id, "bound": bound, "limit": query.per_page}
-        bind["skip"] = skip
-        if query.statuses is not None:
-            bind["statuses"] = list(query.statuses)
-        ids_sql = _listing_ids_sql(descending, query.statuses is not None)
+    async def listing(self, query: SearchQuery) -> tuple[bytes | None, int]:
+        """A page of the account's prospects in id order, filtered by nothing but status (see
+        ``is_listing``), as plain documents: how clients page through a whole account, and the
+        hot path of per_page=1000: the page's JSON array (None past the end) and the exact
+        total. Hand-written statements (no query built per request), the page's ids and
+        documents read together."""
+        total, bind = await self._listing_start(query)
+        if bind is None:
+            return None, total
+        descending, by_status = query.sort[0].descending, query.statuses is not None
         if self.sqlite:
-            found_ids, array = (await self.conn.execute(_sqlite_listing(ids_sql), bind)).one()
+            found_ids, array = (await self.conn.execute(_sqlite_listing(descending, by_status), bind)).one()
             listed = list(map(int, found_ids.split(","))) if found_ids else []
             # As in documents_array: the page's order is the loop's, so check it.
             if listed == sorted(listed, reverse=descending):
-                return Listing(b"[" + array + b"]" if listed else None, total)
-        else:
-            bodies = (await self.conn.execute(_postgresql_listing(ids_sql, descending), bind)).scalars()
-            if documents := bodies.all():
-                return Listing(b"[" + b",".join(documents) + b"]", total)
-        # The general way: the page's ids, then their documents.
-        ids = list((await self.conn.execute(_listing_ids(ids_sql), bind)).scalars())
-        return Listing(await self.documents_array(ids) if ids else None, total)
+                return b"[" + array + b"]" if listed else None, total
+            ids = list((await self.conn.execute(_listing_ids(descending, by_status), bind)).scalars())
+            return await self.documents_array(ids) if ids else None, total
+        statements = [_postgresql_listing_probed(descending, by_status)]
+        if not by_status:
+            statements.insert(0, _postgresql_listing_range(descending))
+        for statement in statements:
+            if documents := (await self.conn.execute(statement, bind)).scalars().all():
+                return b"[" + b",".join(documents) + b"]", total
+        return None, total
+
+    async def listing_page(self, query: SearchQuery) -> tuple[Page, int]:
+        """The listing's page as ids, with its exact total: for pages that show more than the
+        documents (campaigns_details)."""
+        total, bind = await self._listing_start(query)
+        if bind is None:
+            return Page([]), total
+        statement = _listing_ids(query.sort[0].descending, query.statuses is not None)
+        return Page(list((await self.conn.execute(statement, bind)).scalars())), total
+
+    async def _listing_start(self, query: SearchQuery) -> tuple[int, dict[str, Any] | None]:
+        """The listing's exact total, and the parameters of its page's statements: the page
+        starts in the bucket ``prospect_counts`` points to (page 5,000 skips a few thousand
+        index entries instead of 499,900). No parameters when the page lies past the end."""
+        buckets = await self.buckets(query.statuses)
+        total = sum(n for _, n in buckets)
+        start = _page_start(buckets, query.offset, query.sort[0].descending)
+        if start is None:
+            return total, None
+        bound, skip = start
+        bind: dict[str, Any] = {
+            "account": self.account_id,
+            "bound": bound,
+            "skip": skip,
+            "limit": query.per_page,
+        }
+        if query.statuses is not None:
+            bind["statuses"] = list(query.statuses)
+        return total, bind
 
     # --- counting ------------------------------------------------------------------------
 
@@ -519,16 +517,12 @@ class SearchRepository(AccountScopedRepository):
         # PostgreSQL: the rows, put in the page's order here. Each body comes as UTF-8 bytes
         # (convert_to): decoded into str, joined and encoded again, a megabyte of documents
         # with a few non-ASCII names cost ~2 ms more in Python. Aggregating inside the server
-        # (string_agg) costs it 2–3 ms more CPU than sending the rows. A page whose ids lie
-        # close together (any page in id order) is one range of the primary key instead of a
-        # probe per id: for 1,000 documents 2.3 against 3.4 ms of the server's CPU.
-        low, high = min(ids), max(ids)
-        if high - low < 2 * len(ids):
-            bind: dict[str, Any] = {"low": low, "high": high, "account": self.account_id}
-            rows = await self.conn.execute(_PG_DOCUMENTS_IN_RANGE, bind)
-        else:
-            rows = await self.conn.execute(_PG_DOCUMENTS_OF, {"ids": ids, "account": self.account_id})
-        found = dict(rows.all())
+        # (string_agg) costs it 2–3 ms more CPU than sending the rows.
+        if not ids:
+            return b"[]"
+        found = dict(
+            (await self.conn.execute(_PG_DOCUMENTS_OF, {"ids": ids, "account": self.account_id})).all()
+        )
         return b"[" + b",".join([found[i] for i in ids if i in found]) + b"]"
 
     async def documents(self, ids: list[int]) -> dict[int, str]:
@@ -583,7 +577,7 @@ class SearchRepository(AccountScopedRepository):
         return found
 
 
-def _page_start(buckets: list[tuple[int, int]], offset: int, descending: bool) -> tuple[int, int] | None:
+def _page_start(buckets: Sequence[tuple[int, int]], offset: int, descending: bool) -> tuple[int, int] | None:
     """Where a page at ``offset`` starts, from the account's (bucket, prospects) in id order:
     the id bound of its bucket (``id >= bound``, descending ``id < bound``) and the rows to
     skip past that bound; None when the page lies past the end."""
@@ -597,8 +591,8 @@ def _page_start(buckets: list[tuple[int, int]], offset: int, descending: bool) -
 
 @functools.cache
 def _listing_ids_sql(descending: bool, by_status: bool) -> str:
-    """The listing page's ids in order, from ``(account_id, id)`` (or, with a status filter,
-    the walk checks each row's status); ``:skip`` rows past ``:bound``, at most 4,096."""
+    """The listing page's ids in order, from ``(account_id, id)`` (with a status filter the
+    walk checks each row's status): ``:skip`` rows past ``:bound`` (at most a bucket)."""
     status = "AND status IN :statuses " if by_status else ""
     direction = "id < :bound ORDER BY id DESC" if descending else "id >= :bound ORDER BY id"
     return (
@@ -607,55 +601,62 @@ def _listing_ids_sql(descending: bool, by_status: bool) -> str:
     )
 
 
-def _expanding(sql: str) -> Any:
+def _statement(sql: str, by_status: bool) -> Any:
     statement = text(sql)
-    return statement.bindparams(bindparam("statuses", expanding=True)) if ":statuses" in sql else statement
+    return statement.bindparams(bindparam("statuses", expanding=True)) if by_status else statement
 
 
 @functools.cache
-def _listing_ids(ids_sql: str) -> Any:
-    return _expanding(ids_sql)
+def _listing_ids(descending: bool, by_status: bool) -> Any:
+    return _statement(_listing_ids_sql(descending, by_status), by_status)
 
 
 @functools.cache
-def _sqlite_listing(ids_sql: str) -> Any:
-    """SQLite: the page's ids (to check the order) and its documents as one JSON array, in one
+def _sqlite_listing(descending: bool, by_status: bool) -> Any:
+    """SQLite: the page's ids (to check the order) and its documents joined, in one
     statement. CROSS JOIN keeps the ordered ids as the outer loop (see documents_array)."""
-    return _expanding(
+    return _statement(
         "SELECT group_concat(p.id), CAST(group_concat(d.body, ',') AS BLOB) "
-        f"FROM ({ids_sql}) AS p CROSS JOIN prospect_documents AS d "
-        "WHERE d.prospect_id = p.id AND d.account_id = :account"
+        f"FROM ({_listing_ids_sql(descending, by_status)}) AS p CROSS JOIN prospect_documents AS d "
+        "WHERE d.prospect_id = p.id AND d.account_id = :account",
+        by_status,
     )
 
 
 @functools.cache
-def _postgresql_listing(ids_sql: str, descending: bool) -> Any:
-    """PostgreSQL: the page's documents as UTF-8 bytes, in page order, in one statement
-    (fetching the ids first cost another round trip and 1,000 rows in Python).
-
-    Without a status filter the page is every prospect of the account from its first id to
-    its last: one range of the documents' primary key, read in a LATERAL subquery with a
-    LIMIT. Planned with bounds it cannot know, a plain join was estimated at 111,000 rows
-    and read as a bitmap scan plus a sort of the megabyte (4.0–4.6 ms of the server's CPU
-    for 1,000 documents); the ordered index scan takes 3.3–3.4 ms. When the page's ids are
-    spread over more than twice their number (other accounts' prospects in between) the
-    range is not read and no rows come back: the caller then probes id by id. With a status
-    filter the page's ids are spread anyway, so they are probed."""
-    order = f"ORDER BY prospect_id{' DESC' if descending else ''}"
-    if ":statuses" in ids_sql:
-        return _expanding(
-            f"WITH page AS MATERIALIZED ({ids_sql}) SELECT convert_to(body, 'UTF8') "
-            "FROM page JOIN prospect_documents ON prospect_id = page.id "
-            f"WHERE account_id = :account {order}"
-        )
-    return _expanding(
+def _postgresql_listing_range(descending: bool) -> Any:
+    """PostgreSQL, no status filter: the page is every prospect of the account from its first
+    id to its last, so its documents are one range of their primary key, read in a LATERAL
+    subquery with a LIMIT. Planned with bounds it cannot know, a plain join was estimated at
+    111,000 rows and read as a bitmap scan plus a sort of the megabyte (4.0–4.6 ms of the
+    server's CPU for 1,000 documents); this ordered index scan takes 3.3–3.4 ms. When the
+    page's ids are spread over more than twice their number (other accounts' prospects in
+    between) the range is not read and no rows come back."""
+    return text(
         "WITH span AS (SELECT min(id) AS low, max(id) AS high, count(*) AS n "
-        f"FROM ({ids_sql}) AS page) "
+        f"FROM ({_listing_ids_sql(descending, False)}) AS page) "
         "SELECT convert_to(d.body, 'UTF8') FROM span CROSS JOIN LATERAL ("
         "SELECT body FROM prospect_documents WHERE prospect_id BETWEEN span.low AND span.high "
-        f"AND account_id = :account {order} LIMIT span.n) AS d "
+        f"AND account_id = :account ORDER BY prospect_id{' DESC' if descending else ''} LIMIT span.n) AS d "
         "WHERE span.high - span.low < 2 * span.n"
     )
+
+
+@functools.cache
+def _postgresql_listing_probed(descending: bool, by_status: bool) -> Any:
+    """PostgreSQL: the page's documents looked up id by id, as UTF-8 bytes in page order."""
+    return _statement(
+        f"WITH page AS MATERIALIZED ({_listing_ids_sql(descending, by_status)}) "
+        "SELECT convert_to(body, 'UTF8') FROM page JOIN prospect_documents ON prospect_id = page.id "
+        f"WHERE account_id = :account ORDER BY prospect_id{' DESC' if descending else ''}",
+        by_status,
+    )
+
+
+def is_listing(query: SearchQuery) -> bool:
+    """Filtered by nothing but (global) status and sorted by id: the account's prospects
+    listed page by page (``SearchRepository.listing``)."""
+    return _only_statuses(query) and query.sort[0].field == "id"
 
 
 def _only_statuses(query: SearchQuery) -> bool:

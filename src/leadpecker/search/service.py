@@ -10,7 +10,7 @@ from leadpecker.kit.db import Database
 from leadpecker.search import serializer
 from leadpecker.search.estimates import Estimates
 from leadpecker.search.params import SearchQuery
-from leadpecker.search.repository import COMPACT_AFTER, Page, SearchRepository, Total, _only_statuses
+from leadpecker.search.repository import COMPACT_AFTER, Page, SearchRepository, Total, is_listing
 from leadpecker.search.serializer import CampaignEntry
 
 
@@ -28,9 +28,14 @@ _ESTIMATES = Estimates()
 async def search(db: Database, account_id: int, query: SearchQuery) -> SearchResult:
     async with db.read() as conn:
         repo = SearchRepository(conn, account_id)
-        if _only_statuses(query) and query.sort[0].field == "id" and not query.campaigns_details:
-            listing = await repo.listing(query)
-            body, total = listing.body or serializer.NO_MATCH, Total(listing.total, True)
+        if is_listing(query):
+            if query.campaigns_details:
+                page, everyone = await repo.listing_page(query)
+                body = await _body(repo, query, page) if page else serializer.NO_MATCH
+            else:
+                documents, everyone = await repo.listing(query)
+                body = documents or serializer.NO_MATCH
+            total = Total(everyone, True)
         else:
             page, plan = await repo.page(query)
             total = await repo.total(query, plan, len(page), _ESTIMATES)
