@@ -382,7 +382,7 @@ def run(backend: str, args: argparse.Namespace) -> dict[str, Any]:
         emails = sample_emails(data, 2_000, seed=1)
         fragments = common_fragments(data, args.requests + 20)  # + the warm-up
         results = []
-        for n, case in enumerate(cases(emails, fragments, args.requests)):
+        for n, case in enumerate([] if args.throughput_only else cases(emails, fragments, args.requests)):
             summary = asyncio.run(measure(port, key, case, seed=n)).summary()
             results.append(summary)
             print(
@@ -434,6 +434,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20, help="length of each throughput run")
     parser.add_argument("--workers", type=int, default=1, help="leadpecker serve processes")
     parser.add_argument("--load-only", action="store_true")
+    parser.add_argument("--throughput-only", action="store_true", help="only the per_page=1000 runs")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]

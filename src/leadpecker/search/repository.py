@@ -136,9 +136,11 @@ class _Plan:
     total: int | None = None  # the exact total, when the plan learnt it on the way
 
 
-# The listing asks for these on every page: built once (see _listing_ids). Both dialects.
+# The listing asks for these on every page: built once (see _listing_ids). Both dialects. The
+# counts are summed as integers: PostgreSQL sums a bigint column into numeric, which comes back
+# as 245 Decimals to convert (0.1-0.2 ms of Python per page).
 _BUCKETS_SQL = (
-    "SELECT bucket, sum(n), count(*) FILTER (WHERE slot <> 0) FROM prospect_counts "
+    "SELECT bucket, sum(CAST(n AS INTEGER)), count(*) FILTER (WHERE slot <> 0) FROM prospect_counts "
     "WHERE account_id = :account {statuses}GROUP BY bucket ORDER BY bucket"
 )
 _BUCKETS = text(_BUCKETS_SQL.format(statuses=""))
