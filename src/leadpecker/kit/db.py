@@ -56,7 +56,8 @@ class Database:
         self.inline_engine: Engine | None = None
         if self.is_sqlite:
             _configure_sqlite(self.engine.sync_engine, settings.sqlite_busy_timeout_ms)
-            # LIFO: the connection used last is used next, so its page cache is the warm one.
+            # LIFO: the connection used last is used next, so its page cache is the warm one and
+            # what it remembers (search.repository's bucket counts) is found again.
             self.inline_engine = create_engine(
                 make_url(self.url).set(drivername="sqlite+pysqlite"), pool_use_lifo=True
             )
