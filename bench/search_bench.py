@@ -379,10 +379,13 @@ def run(backend: str, args: argparse.Namespace) -> dict[str, Any]:
     print(f"  warm: {warm(backend)}", flush=True)
     process, port = serve(url, args.workers)
     try:
-        emails = sample_emails(data, 2_000, seed=1)
-        fragments = common_fragments(data, args.requests + 20)  # + the warm-up
+        measured: list[Case] = []
+        if not args.throughput_only:
+            emails = sample_emails(data, 2_000, seed=1)
+            fragments = common_fragments(data, args.requests + 20)  # + the warm-up
+            measured = cases(emails, fragments, args.requests)
         results = []
-        for n, case in enumerate([] if args.throughput_only else cases(emails, fragments, args.requests)):
+        for n, case in enumerate(measured):
             summary = asyncio.run(measure(port, key, case, seed=n)).summary()
             results.append(summary)
             print(
