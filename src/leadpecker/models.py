@@ -36,6 +36,11 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
+# SQLite gives a new row the largest id plus one unless the table says AUTOINCREMENT: the id of
+# the newest row, once deleted, would go to the next one, and a client still holding it would
+# reach somebody else (migration 0005). PostgreSQL's sequences never go back anyway.
+IDS_NEVER_REUSED = {"sqlite_autoincrement": True}
+
 SNIPPET_COUNT = 15
 PROSPECT_STATUSES = ("ACTIVE", "BOUNCED", "REPLIED", "BLACKLIST", "INVALID")
 CAMPAIGN_STATUSES = ("RUNNING", "DRAFT", "STOPPED", "PAUSED", "EDITED", "COMPLETED")
@@ -90,7 +95,10 @@ class Account(Base):
     credit_millis: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
-    __table_args__ = (CheckConstraint("credit_millis >= 0", name="credits_not_negative"),)
+    __table_args__ = (
+        CheckConstraint("credit_millis >= 0", name="credits_not_negative"),
+        IDS_NEVER_REUSED,
+    )
 
 
 class ApiKey(Base):
@@ -103,6 +111,8 @@ class ApiKey(Base):
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+    __table_args__ = IDS_NEVER_REUSED
 
 
 class Prospect(Base):
@@ -157,6 +167,7 @@ class Prospect(Base):
         UniqueConstraint("account_id", "email"),
         CheckConstraint(f"status IN ({_in(PROSPECT_STATUSES)})", name="status"),
         Index("ix_prospects_account_id_id", "account_id", "id"),
+        IDS_NEVER_REUSED,
     )
 
 
@@ -258,7 +269,10 @@ class Campaign(Base):
     status: Mapped[str] = mapped_column(String(16), server_default="DRAFT")
     created: Mapped[datetime] = mapped_column(UtcDateTime)
 
-    __table_args__ = (CheckConstraint(f"status IN ({_in(CAMPAIGN_STATUSES)})", name="status"),)
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_in(CAMPAIGN_STATUSES)})", name="status"),
+        IDS_NEVER_REUSED,
+    )
 
 
 class CampaignProspect(Base):
@@ -298,6 +312,7 @@ class EmailActivity(Base):
     __table_args__ = (
         CheckConstraint(f"kind IN ({_in(ACTIVITY_KINDS)})", name="kind"),
         Index("ix_email_activity_account_id_prospect_id", "account_id", "prospect_id"),
+        IDS_NEVER_REUSED,
     )
 
 
@@ -333,6 +348,7 @@ class CreditLedgerEntry(Base):
     __table_args__ = (
         CheckConstraint(f"kind IN ({_in(LEDGER_KINDS)})", name="kind"),
         UniqueConstraint("item_id", "kind"),
+        IDS_NEVER_REUSED,
     )
 
 
@@ -347,6 +363,8 @@ class EnrichmentBatch(Base):
     prospects_count: Mapped[int] = mapped_column(Integer)
     total_prospects_count: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = IDS_NEVER_REUSED
 
 
 class EnrichmentItem(Base):
@@ -395,6 +413,7 @@ class EnrichmentItem(Base):
         Index("ix_enrichment_items_batch_id", "batch_id"),
         Index("ix_enrichment_items_account_email", "account_id", "prospect_email", "created_at"),
         Index("ix_enrichment_items_account_created", "account_id", "created_at"),
+        IDS_NEVER_REUSED,
     )
 
 
@@ -447,4 +466,5 @@ class Lead(Base):
     __table_args__ = (
         # Candidates are looked up by name alone; domain and company are compared in Python.
         Index("ix_leads_name_key", "name_key"),
+        IDS_NEVER_REUSED,
     )
