@@ -13,8 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from faker import Faker
-
 from leadpecker.accounts.repository import AccountRow
 from leadpecker.accounts.service import create_account
 from leadpecker.activity.schemas import ActivityFileRow
@@ -22,6 +20,7 @@ from leadpecker.activity.service import import_activity
 from leadpecker.campaigns.schemas import CampaignFileRow, EnrolmentFileRow
 from leadpecker.campaigns.service import import_campaigns, import_enrolments
 from leadpecker.kit.db import Database
+from leadpecker.kit.errors import UsageError
 from leadpecker.kit.types import utcnow
 from leadpecker.leads.schemas import LeadFileRow
 from leadpecker.leads.service import lead_row, upsert_leads
@@ -120,6 +119,11 @@ class DemoData:
 
 
 def generate(prospect_count: int = 3_000, seed: int = SEED) -> DemoData:
+    try:
+        # The demo extra: nothing but this generator needs Faker.
+        from faker import Faker
+    except ImportError:
+        raise UsageError("the demo data needs Faker: pip install 'leadpecker[demo]'") from None
     rng = random.Random(seed)
     fake = Faker(["en_US", "en_GB", "de_DE", "fr_FR"])
     fake.seed_instance(seed)
