@@ -24,7 +24,7 @@ from leadpecker.http.envelopes import (
     not_found_response,
 )
 from leadpecker.http.failures import UnexpectedFailureMiddleware
-from leadpecker.http.openapi import without_422
+from leadpecker.http.openapi import tailor_openapi
 from leadpecker.http.ratelimit import RateLimitMiddleware, build_rate_limiter
 from leadpecker.http.timing import ServerTimingMiddleware
 from leadpecker.http.validation import decoded_before_dependencies, to_bad_request
@@ -95,7 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await conn.exec_driver_sql("SELECT 1")
         return {"status": "ok"}
 
-    without_422(app)
+    tailor_openapi(app)
     _install_error_handlers(app)
     limiter = build_rate_limiter(settings)
     if limiter is not None:
