@@ -3,6 +3,7 @@ their errors in the v1 envelope (400, never FastAPI's 422)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -100,3 +101,27 @@ def test_every_operation_documented_as_secured_refuses_a_request_without_a_key(s
             url = path.replace("{uuid}", "00000000-0000-0000-0000-000000000000")
             status = anonymous.request(method, url).status_code
             assert (status == 401) == ("security" in operation), (method, path, status)
+
+
+# --- the docs pages ---------------------------------------------------------------------------
+
+URL = re.compile(r"https?://", re.IGNORECASE)
+REFERENCE = re.compile(r"""(?:src|href)=["']([^"']+)["']""")
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_the_docs_pages_load_everything_from_the_server(server, page) -> None:
+    """FastAPI's own pages load Swagger UI and ReDoc from a CDN (blank offline) and ReDoc's fonts
+    from Google; these load nothing from anywhere but the server, and say so to the browser."""
+    with server.client() as client:
+        response = client.get(page)
+        assert response.status_code == 200
+        assert URL.findall(response.text) == [], response.text
+        assets = REFERENCE.findall(response.text)
+        assert assets, response.text
+        for asset in assets:
+            assert asset.startswith("/"), asset
+            assert client.get(asset).status_code == 200, asset
+        policy = response.headers["content-security-policy"]
+    assert "default-src 'self'" in policy
+    assert "img-src 'self' data:" in policy
