@@ -17,6 +17,7 @@ from leadpecker.enrichment.endpoints import router as enrichment_router
 from leadpecker.enrichment.runner import build_worker
 from leadpecker.http.auth import current_account
 from leadpecker.http.bodies import PayloadTooLarge, RequestBodyMiddleware
+from leadpecker.http.docs import install_docs
 from leadpecker.http.envelopes import (
     error_response,
     is_v1,
@@ -24,7 +25,7 @@ from leadpecker.http.envelopes import (
     not_found_response,
 )
 from leadpecker.http.failures import UnexpectedFailureMiddleware
-from leadpecker.http.openapi import without_422
+from leadpecker.http.openapi import tailor_openapi
 from leadpecker.http.ratelimit import RateLimitMiddleware, build_rate_limiter
 from leadpecker.http.timing import ServerTimingMiddleware
 from leadpecker.http.validation import decoded_before_dependencies, to_bad_request
@@ -82,6 +83,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         default_response_class=JsonResponse,
         lifespan=lifespan,
+        docs_url=None,  # install_docs: pages that work offline
+        redoc_url=None,
     )
     app.state.settings = settings
     app.include_router(prospects_router)
@@ -95,7 +98,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await conn.exec_driver_sql("SELECT 1")
         return {"status": "ok"}
 
-    without_422(app)
+    install_docs(app)
+    tailor_openapi(app)
     _install_error_handlers(app)
     limiter = build_rate_limiter(settings)
     if limiter is not None:
