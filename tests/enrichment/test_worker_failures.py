@@ -1,7 +1,7 @@
-"""A source that fails (SPEC §6): the worker gives the claimed items back to the queue at once
-and tries again; an item whose source keeps failing gives up after
-``LEADPECKER_WORKER_MAX_ATTEMPTS`` tries — finished PROCESSED_NOT_ENRICHED, its reservation
-released, nothing charged, nothing written to the prospect — and the worker goes on.
+"""A source that fails: the worker gives the claimed items back to the queue at once and tries
+again; an item whose source keeps failing gives up after ``LEADPECKER_WORKER_MAX_ATTEMPTS``
+tries — finished PROCESSED_NOT_ENRICHED, its reservation released, nothing charged, nothing
+written to the prospect — and the worker goes on (README: settings, "Enrichment pipeline").
 
 The failure is real: the built-in source reads the lead database, and the test renames the
 ``leads`` table under the running server (as a failed migration or a stray DBA would); the
