@@ -153,14 +153,6 @@ def matches(expected: Any, actual: Any) -> bool:
     return type(expected) is type(actual) and expected == actual
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @dataclass
 class Demo:
     url: str
@@ -190,9 +182,9 @@ def quick_start_command() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+def demo(harness: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     directory = tmp_path_factory.mktemp("quick-start")
-    port = free_port()
+    port = harness._free_port()
     env = {name: value for name, value in os.environ.items() if not name.startswith("LEADPECKER_")}
     log = directory.parent / f"quick-start-{port}.log"
     process = subprocess.Popen(

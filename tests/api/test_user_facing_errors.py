@@ -16,12 +16,14 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import sqlite3
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
 from tests.api.apisupport import (
     V1_NO_PERMISSION_MSGS,
     V1_SESSION_BODY,
@@ -40,6 +42,8 @@ from tests.api.apisupport import (
     stored_prospect,
 )
 from tests.dbcheck import fetch
+
+from leadpecker.kit.db import async_database_url
 
 SEARCH = "/rest/v1/prospects"
 ENROL = "/rest/v1/add_prospects_campaign"
@@ -99,19 +103,15 @@ def serve(requests: list[HeldRequest]) -> None:
 
 
 def rename_table(database_url: str, table: str) -> None:
-    if database_url.startswith("sqlite"):
-        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as conn:
-            conn.execute(f"ALTER TABLE {table} RENAME TO {table}_gone")
-        return
+    """Rename ``table`` behind the server's back (the same statement on both databases)."""
 
     async def rename() -> None:
-        import asyncpg
-
-        conn = await asyncpg.connect(database_url.replace("postgresql://", "postgres://", 1))
+        engine = create_async_engine(async_database_url(database_url), poolclass=NullPool)
         try:
-            await conn.execute(f"ALTER TABLE {table} RENAME TO {table}_gone")
+            async with engine.begin() as conn:
+                await conn.execute(text(f"ALTER TABLE {table} RENAME TO {table}_gone"))
         finally:
-            await conn.close()
+            await engine.dispose()
 
     asyncio.run(rename())
 

@@ -15,8 +15,6 @@ given back at once, not left to their lease.
 
 from __future__ import annotations
 
-import asyncio
-import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -39,24 +37,6 @@ from .enrichsupport import (
 MAX_ATTEMPTS = 3
 GIVEN_BACK = "they go back to the queue"  # the worker's log line for each failed match
 GRANTED = 3_000  # 3 credits
-
-
-def rename(database_url: str, old: str, new: str) -> None:
-    if database_url.startswith("sqlite"):
-        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as conn:
-            conn.execute(f"ALTER TABLE {old} RENAME TO {new}")
-        return
-
-    async def run() -> None:
-        import asyncpg
-
-        conn = await asyncpg.connect(database_url.replace("postgresql://", "postgres://", 1))
-        try:
-            await conn.execute(f"ALTER TABLE {old} RENAME TO {new}")
-        finally:
-            await conn.close()
-
-    asyncio.run(run())
 
 
 @pytest.fixture
@@ -95,7 +75,7 @@ def test_a_failing_source_is_retried_and_the_item_enriched_once_it_answers(deplo
     [email] = fresh_emails(1, "retry")
     deployment.import_leads([full_lead(email)])
     account, client = deployment.customer("--credits", "3", prospects=[email])
-    rename(deployment.server.database_url, "leads", "leads_elsewhere")
+    deployment.store.execute("ALTER TABLE leads RENAME TO leads_elsewhere")
 
     queued = queue(client, [email])
     # Tried, failed, given back and tried again, while the client sees it pending.
@@ -103,7 +83,7 @@ def test_a_failing_source_is_retried_and_the_item_enriched_once_it_answers(deplo
     assert [record["status"] for record in batch(client, queued["uuid"])] == ["PENDING"]
     assert failed_matches(deployment.server) >= 1
 
-    rename(deployment.server.database_url, "leads_elsewhere", "leads")
+    deployment.store.execute("ALTER TABLE leads_elsewhere RENAME TO leads")
     [record] = wait_until_processed(client, queued["uuid"])
     assert record["status"] == "PROCESSED_ENRICHED"
     assert attempts(deployment.store, account.id) <= MAX_ATTEMPTS
@@ -119,7 +99,7 @@ def test_an_item_whose_source_keeps_failing_gives_up_after_the_maximum_attempts(
     deployment.import_leads([full_lead(email) for email in emails])
     account, client = deployment.customer("--credits", "3", prospects=[{"email": emails[0], "title": "CEO"}])
     before = deployment.store.prospect(account.id, emails[0])
-    rename(deployment.server.database_url, "leads", "leads_elsewhere")
+    deployment.store.execute("ALTER TABLE leads RENAME TO leads_elsewhere")
 
     queued = queue(client, [emails[0]])
     [record] = wait_until_processed(client, queued["uuid"], timeout=60)
@@ -138,7 +118,7 @@ def test_an_item_whose_source_keeps_failing_gives_up_after_the_maximum_attempts(
     assert deployment.store.provenance(account.id, emails[0]) == {}
 
     # The worker went on: with the lead database back, the next request is enriched.
-    rename(deployment.server.database_url, "leads_elsewhere", "leads")
+    deployment.store.execute("ALTER TABLE leads_elsewhere RENAME TO leads")
     client.post("/rest/v1/add_prospects_list", json={"prospects": [{"email": emails[1]}]}).raise_for_status()
     again = queue(client, [emails[1]])
     assert [r["status"] for r in wait_until_processed(client, again["uuid"])] == ["PROCESSED_ENRICHED"]
