@@ -122,19 +122,40 @@ def test_sqlite_reads_a_page_again_when_its_join_delivered_it_out_of_order(
         )
         return text(statement)
 
+    # The page read again in order: counted, so a test whose backwards join stopped being
+    # backwards (or whose check stopped looking) cannot pass unnoticed.
+    read_again: list[tuple[bool, bool]] = []
+    ids_in_order = repository._listing_ids
+
+    def counted_ids_in_order(descending: bool, by_status: bool) -> Any:
+        read_again.append((descending, by_status))
+        return ids_in_order(descending, by_status)
+
     monkeypatch.setattr(repository, "_sqlite_listing", joined_backwards)
+    monkeypatch.setattr(repository, "_listing_ids", counted_ids_in_order)
 
     async def listed(**given: str) -> list[str]:
+        """The listing's page (emails), once the join the listing ran is seen to deliver it backwards."""
+        query = params.parse(given)
+        descending, by_status = query.sort[0].descending, query.statuses is not None
         db = Database(Settings(database_url=url))
         try:
             async with db.read() as conn:
                 search = repository.SearchRepository(conn, account.id)
-                documents, total = await search.listing(params.parse(given))
+                documents, total = await search.listing(query)
+                _, bind = await search._listing_start(query)
+                statement = repository._sqlite_listing(descending, by_status)
+                joined = (await conn.execute(statement, bind)).one()[0]
         finally:
             await db.dispose()
         assert documents is not None and total == 12
-        return [p["email"] for p in json.loads(documents)]
+        page = json.loads(documents)
+        # The injection works: the join the listing ran delivered this very page backwards.
+        assert [int(i) for i in joined.split(",")] == [p["id"] for p in page][::-1]
+        return [p["email"] for p in page]
 
     emails = [f"o{n}@order.test" for n in range(12)]
     assert asyncio.run(listed(per_page="5", page="2")) == emails[5:10]
+    assert read_again == [(False, False)]
     assert asyncio.run(listed(per_page="5", sort="-id")) == emails[::-1][:5]
+    assert read_again == [(False, False), (True, False)]

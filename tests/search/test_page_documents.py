@@ -1,47 +1,140 @@
-"""SQLite assembles a page's documents in the page's order without sorting them, and checks
-that order; a page whose documents do not line up (one missing) takes the sorted query."""
+"""SQLite assembles a page's documents in the page's order without sorting them
+(``SearchRepository.documents_array``: the page's ids, as ``json_each``, are the outer loop of the
+join), and checks that order with the ids that come along; a page whose documents do not line
+up — one missing, or delivered in another order — takes the sorted query instead.
+
+Every page that is not a listing takes this way (a search, a sort by another field than id);
+the listing has statements and a check of its own (test_listing.py), so the pages asked for
+here are searches. What the client sees is checked over HTTP; which statement produced it is
+seen in-process, on the same database, by recording the statements the read connection runs
+(an observation, nothing replaced) — both statements give the same answer for a page with a
+missing document, so only that shows the sorted query was reached."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from sqlalchemy import event, text
+from sqlalchemy.dialects import sqlite
+
+from leadpecker.kit.db import Database
+from leadpecker.search import params, repository, service
+from leadpecker.settings import Settings
+
+EMAILS = [f"p{n}@pages.test" for n in range(30)]
+# Pages that are not listings: a substring search, and a sort by another field than id.
+SEARCHED = {"search": "email=pages.test", "per_page": "1000"}
+SORTED_BY_EMAIL = {"sort": "-email", "per_page": "10", "page": "2"}
 
 
-@pytest.fixture(scope="module")
-def store(harness: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    directory = tmp_path_factory.mktemp("page-documents")
-    url, drop = harness.new_database("sqlite", directory)
+def compiled(statement: Any) -> str:
+    return str(statement.compile(dialect=sqlite.dialect()))
+
+
+IN_LOOP_ORDER = compiled(repository._SQLITE_ARRAY_IN_LOOP_ORDER)
+SORTED = compiled(repository._SQLITE_ARRAY_SORTED)
+
+
+@pytest.fixture
+def store(harness: Any, tmp_path: Any) -> Iterator[tuple[Any, Any, str]]:
+    """A SQLite database of its own with 30 prospects, and a server on it."""
+    url, drop = harness.new_database("sqlite", tmp_path)
     cli = harness.Cli(url)
-    key = cli.create_account("pages").api_key
-    prospects = directory / "prospects.jsonl"
-    prospects.write_text("".join(json.dumps({"email": f"p{n}@pages.test"}) + "\n" for n in range(30)))
+    account = cli.create_account("pages")
+    prospects = tmp_path / "prospects.jsonl"
+    prospects.write_text("".join(json.dumps({"email": email}) + "\n" for email in EMAILS))
     cli("prospects", "import", str(prospects), "--account", "pages")
-    server = harness.start_server(url, directory)
-    yield server, key, url.removeprefix("sqlite:///")
+    server = harness.start_server(url, tmp_path)
+    yield server, account, url
     server.stop()
     drop()
 
 
-def emails(server: Any, key: str, **params: str) -> list[str]:
+def emails(server: Any, key: str, **given: str) -> list[str]:
     with server.client(key) as client:
-        return [p["email"] for p in client.get("/rest/v1/prospects", params=params).json()]
+        response = client.get("/rest/v1/prospects", params=given)
+    assert response.status_code == 200, response.text
+    return [p["email"] for p in response.json()]
 
 
-def test_pages_list_their_documents_in_the_page_order(store) -> None:
-    server, key, _ = store
-    ascending = emails(server, key, per_page="1000")
-    assert ascending == [f"p{n}@pages.test" for n in range(30)]
-    assert emails(server, key, sort="-id", per_page="10", page="2") == ascending[::-1][10:20]
+@contextmanager
+def recording(db: Database) -> Iterator[list[str]]:
+    """The SQL the database's read connections run meanwhile."""
+    assert db.inline_engine is not None
+    executed: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        executed.append(statement)
+
+    event.listen(db.inline_engine, "before_cursor_execute", record)
+    try:
+        yield executed
+    finally:
+        event.remove(db.inline_engine, "before_cursor_execute", record)
 
 
-def test_a_page_with_a_missing_document_still_lists_the_others_in_order(store) -> None:
-    server, key, path = store
-    ascending = emails(server, key, per_page="1000")
-    with sqlite3.connect(path) as db:  # a state no writer leaves: the check must notice
+def searched(url: str, account_id: int, **given: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """The search's page, as the endpoint answers it, and the SQL that read it."""
+
+    async def run() -> tuple[list[dict[str, Any]], list[str]]:
+        db = Database(Settings(database_url=url))
+        try:
+            with recording(db) as executed:
+                result = await service.search(db, account_id, params.parse(given))
+        finally:
+            await db.dispose()
+        return json.loads(result.body), executed
+
+    return asyncio.run(run())
+
+
+def test_pages_list_their_documents_in_the_page_order_without_sorting_them(store) -> None:
+    server, account, url = store
+    assert emails(server, account.api_key, **SEARCHED) == EMAILS
+    by_email_descending = sorted(EMAILS, reverse=True)
+    assert emails(server, account.api_key, **SORTED_BY_EMAIL) == by_email_descending[10:20]
+    for given, expected in ((SEARCHED, EMAILS), (SORTED_BY_EMAIL, by_email_descending[10:20])):
+        page, executed = searched(url, account.id, **given)
+        assert [p["email"] for p in page] == expected
+        assert executed.count(IN_LOOP_ORDER) == 1 and SORTED not in executed, executed
+
+
+def test_a_page_with_a_missing_document_takes_the_sorted_query(store) -> None:
+    server, account, url = store
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as db:  # a state no writer leaves
         db.execute("DELETE FROM prospect_documents WHERE body LIKE '%\"p7@pages.test\"%'")
-    expected = [email for email in ascending if email != "p7@pages.test"]
-    assert emails(server, key, sort="-id", per_page="1000") == expected[::-1]
-    assert emails(server, key, per_page="1000") == expected
+    expected = [email for email in EMAILS if email != "p7@pages.test"]
+    assert emails(server, account.api_key, **SEARCHED) == expected
+    assert emails(server, account.api_key, sort="-email", per_page="1000") == sorted(expected, reverse=True)
+    page, executed = searched(url, account.id, **SEARCHED)
+    assert [p["email"] for p in page] == expected
+    assert executed.count(IN_LOOP_ORDER) == 1 and executed.count(SORTED) == 1, executed
+    # The listing's own statements skip the missing document too.
+    assert emails(server, account.api_key, per_page="1000") == expected
+    assert emails(server, account.api_key, sort="-id", per_page="1000") == expected[::-1]
+
+
+def test_a_page_joined_out_of_order_takes_the_sorted_query(store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite does not promise the order an aggregate sees its rows in. The join is made to
+    deliver the page backwards here (the ids' loop runs last to first), and seen to do so."""
+    _, account, url = store
+    reversed_ids = "FROM (SELECT key, value FROM json_each(:ids) ORDER BY key DESC) AS j"
+    backwards = text(
+        repository._SQLITE_ARRAY_IN_LOOP_ORDER.text.replace("FROM json_each(:ids) AS j", reversed_ids)
+    )
+    monkeypatch.setattr(repository, "_SQLITE_ARRAY_IN_LOOP_ORDER", backwards)
+
+    page, executed = searched(url, account.id, **SORTED_BY_EMAIL)
+    assert [p["email"] for p in page] == sorted(EMAILS, reverse=True)[10:20]
+    assert executed.count(compiled(backwards)) == 1 and executed.count(SORTED) == 1, executed
+    # The injection works: for this very page the join delivers the documents backwards.
+    ids = [p["id"] for p in page]
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
+        delivered = db.execute(backwards.text, {"ids": json.dumps(ids), "account": account.id}).fetchone()[0]
+    assert [int(i) for i in delivered.split(",")] == ids[::-1]
