@@ -148,6 +148,18 @@ def test_the_labels_hold_in_the_lead_database(data: Path) -> None:
         elif record["category"] in ("name_domain_website", "name_domain_email", "name_company"):
             assert len(namesakes) in (1, 2), record
             assert [lead["email"] or lead["linkedin_url"] for lead in namesakes].count(record["lead"]) == 1
+        if record["category"] in ("namesake_under_shared_suffix", "rare_suffix_same_company"):
+            # Every namesake works under the suffix of the prospect's company: only the suffix is shared.
+            [suffix] = [tag.removeprefix("suffix:") for tag in record["noise"] if tag.startswith("suffix:")]
+            hosts = {host(lead["company_website"] or lead["email"].split("@")[-1]) for lead in namesakes}
+            assert hosts and all(name.endswith(suffix) for name in hosts), record
+            if record["category"] == "namesake_under_shared_suffix":
+                assert namesakes and not any(same_company(lead, email) for lead in namesakes), record
+            else:
+                refs = [lead["email"] or lead["linkedin_url"] for lead in namesakes]
+                assert refs.count(record["lead"]) == 1, record
+                assert len(namesakes) == 1 + ("namesake_under_same_suffix" in record["noise"]), record
+                assert len(hosts) == len(namesakes), "the namesake is at another company"
 
 
 def test_deterministic_for_a_seed(data: Path, tmp_path: Path) -> None:
