@@ -443,6 +443,7 @@ class Pools:
         for index, locale in enumerate(LOCALES):
             fake = Faker(locale)
             fake.seed_instance(seed * 1009 + index)
+            _sort_lists_built_from_sets(fake)
             self.first[locale] = _unique(fake.first_name, 600)
             self.last[locale] = _unique(fake.last_name, 900)
             self.companies[locale] = _unique(fake.company, 900)
@@ -456,6 +457,16 @@ class Pools:
         fake = Faker("en_US")
         fake.seed_instance(seed * 1009 + 999)
         self.jobs = _unique(fake.job, 1500)
+
+
+def _sort_lists_built_from_sets(fake: Faker) -> None:
+    """Faker builds it_IT's list of cities from a set, so its order — and so the cities a seed
+    draws — changes with every interpreter's hash seed; sorted, one seed gives the same files
+    in every process."""
+    for provider in fake.get_providers():
+        cities = getattr(provider, "cities", None)
+        if isinstance(cities, list):
+            provider.cities = sorted(cities)
 
 
 def _unique(draw: Any, count: int) -> list[str]:

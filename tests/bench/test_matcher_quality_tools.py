@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import subprocess
+import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
@@ -168,3 +171,19 @@ def test_deterministic_for_a_seed(data: Path, tmp_path: Path) -> None:
     for name in FILES:
         assert (tmp_path / "again" / name).read_bytes() == (data / name).read_bytes(), name
     assert (tmp_path / "other" / "truth.jsonl").read_bytes() != (data / "truth.jsonl").read_bytes()
+
+
+def test_deterministic_in_every_process(data: Path, tmp_path: Path) -> None:
+    """Python salts str hashes per process: nothing may depend on the order of a set."""
+    flags = [item for category, size in SIZES.items() for item in (generate.flag(category), str(size))]
+    for salt in ("1", "2"):
+        out = tmp_path / salt
+        command = [sys.executable, generate.__file__, "--out", str(out), "--seed", "11"]
+        subprocess.run(
+            [*command, "--leads", "500", "--companies", "60", *flags],
+            env={**os.environ, "PYTHONHASHSEED": salt},
+            check=True,
+            capture_output=True,
+        )
+        for name in FILES:
+            assert (out / name).read_bytes() == (data / name).read_bytes(), (salt, name)
