@@ -837,6 +837,16 @@ class Generator:
         company = self.rng.choice(self.outside)
         return self.corporate_email(first, last, company.domain), "email:other_company"
 
+    def corporate_or_free_mail(
+        self, first: str, last: str, company: Company, corporate_share: float
+    ) -> tuple[str, str]:
+        """An address at ``company`` (``corporate_share`` of the time) or else a free-mail one, and
+        its noise tag."""
+        if corporate_share and self.chance(corporate_share):
+            return self.corporate_email(first, last, company.domain), "email:corporate"
+        email = self.free_mail(first, last)
+        return email, "email:free:" + email.split("@")[1]
+
     def exact_email(self) -> None:
         lead = self.new_lead(self.random_company())
         case = Case("exact_email", "email", lead.email, lead)
@@ -925,14 +935,7 @@ class Generator:
             company, subcase = self.random_company(exclude=decoy.company), "prospect_at_database_company"
         else:
             company, subcase = self.rng.choice(self.outside), "prospect_at_outside_company"
-        if self.chance(0.6):
-            email, tag = (
-                self.corporate_email(decoy.first_name, decoy.last_name, company.domain),
-                "email:corporate",
-            )
-        else:
-            email = self.free_mail(decoy.first_name, decoy.last_name)
-            tag = "email:free:" + email.split("@")[1]
+        email, tag = self.corporate_or_free_mail(decoy.first_name, decoy.last_name, company, 0.6)
         case = Case("decoy_other_company", subcase, email, None, noise=[tag])
         self.name_signal(case, decoy.first_name, decoy.last_name, 0.3)
         roll = self.rng.random()
@@ -1069,14 +1072,9 @@ class Generator:
         theirs, ours = self.rng.sample(self.under_suffix[suffix], 2)
         decoy = self.new_lead(theirs, website=True)
         subcase = "private_suffix" if private else "icann_multi_label"
-        if not private and self.chance(0.5):
-            email, tag = (
-                self.corporate_email(decoy.first_name, decoy.last_name, ours.domain),
-                "email:corporate",
-            )
-        else:
-            email = self.free_mail(decoy.first_name, decoy.last_name)
-            tag = "email:free:" + email.split("@")[1]
+        email, tag = self.corporate_or_free_mail(
+            decoy.first_name, decoy.last_name, ours, 0 if private else 0.5
+        )
         case = Case("namesake_under_shared_suffix", subcase, email, None, noise=[tag, f"suffix:{suffix}"])
         self.name_signal(case, decoy.first_name, decoy.last_name, 0.3)
         if tag != "email:corporate" or self.chance(0.7):
