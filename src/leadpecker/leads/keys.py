@@ -270,15 +270,6 @@ def _host(value: str) -> str:
     return _host_and_path(value)[0]
 
 
-# The Public Suffix List (publicsuffix.org) says under which suffixes independent parties
-# register names: ``co.th``, ``org.br``, ``vic.gov.au``, ``*.kawasaki.jp`` in its ICANN section,
-# and hosting platforms' ``github.io``, ``blogspot.com``, ``herokuapp.com`` in its PRIVATE
-# section. It comes from ``publicsuffixlist``: the package ships a snapshot of the list
-# (``public_suffix_list.dat``, re-released whenever the list changes) and reads only that file —
-# no download, no cache directory, no environment variable that could point it at a URL.
-# ``tldextract`` was the alternative: by default it fetches the list over HTTP and caches it
-# under the user's home (``suffix_list_urls=()`` and ``cache_dir=None`` turn that off), and it
-# brings requests and filelock along; ``publicsuffixlist`` has no dependencies at all.
 # Hosts come in as text written by people, so non-ASCII names are turned into their ASCII
 # (punycode) form with ``idna`` (UTS #46, as browsers do: ``straße.de`` stays distinct from
 # ``strasse.de``), and ``bücher.de`` and ``xn--bcher-kva.de`` get one key.
@@ -290,8 +281,20 @@ _LOOPBACK_TLD = "localhost"
 
 @cache
 def public_suffix_lists() -> tuple[PublicSuffixList, PublicSuffixList]:
-    """(the ICANN section alone, ICANN + PRIVATE), parsed from the snapshot inside the package on
-    first use (~75 ms for both, 3.4 MB), not at import: most commands never compute a domain."""
+    """The Public Suffix List (publicsuffix.org) as (its ICANN section alone, ICANN + PRIVATE).
+
+    The list says under which suffixes independent parties register names: ``co.th``,
+    ``org.br``, ``vic.gov.au``, ``*.kawasaki.jp`` in its ICANN section, hosting platforms'
+    ``github.io``, ``blogspot.com``, ``herokuapp.com`` in its PRIVATE section. It comes from
+    ``publicsuffixlist``, which ships a snapshot of the list inside the package (re-released
+    whenever the list changes) and reads only that file: no download, no cache directory, no
+    setting that could point it at a URL, no dependencies. ``tldextract``, the alternative,
+    fetches the list over HTTP by default and caches it under the user's home
+    (``suffix_list_urls=()`` and ``cache_dir=None`` turn that off), and brings requests and
+    filelock along.
+
+    Parsed on first use (~75 ms for both, 3.4 MB), not at import: most commands never compute a
+    domain."""
     return PublicSuffixList(only_icann=True), PublicSuffixList()
 
 
@@ -308,9 +311,9 @@ def _is_private_suffix(suffix: str) -> bool:
 # An import computes the domain of every lead's website, a claim of every prospect's website
 # and email, and of every candidate lead's email; company hosts repeat (a company has many
 # people). bench/domain_keys_speed.py (100,000 websites and emails at 20,000 company domains, µs
-# of CPU per call, website / email): the hand-written 37-suffix rule 1.65 / 0.92; this rule
-# without the memo 4.2 / 3.3; with it 3.0 / 1.6 on a first pass and 1.5 / 0.6 once the hosts were
-# seen. Full, it holds ~15 MB (hosts and results).
+# of CPU per call, website / email): the hand-written 37-suffix rule 1.64 / 0.93; this rule
+# without the memo 4.1 / 2.9; with it 2.7 / 1.5 on a first pass and 1.35 / 0.5–0.8 once the hosts
+# were seen. Full, it holds ~15 MB (hosts and results).
 @lru_cache(maxsize=65_536)
 def registrable_domain(host: str) -> str:
     """The domain a company registered, under the Public Suffix List, or "" when the host names
