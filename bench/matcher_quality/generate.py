@@ -85,6 +85,18 @@ CATEGORIES: dict[str, tuple[int, bool | None, str]] = {
         False,
         "a person not in the lead database at a company that is (often sharing a colleague's name part)",
     ),
+    "namesake_under_shared_suffix": (
+        300,
+        False,
+        "a lead with the same name works at another company under the same multi-label or private "
+        "suffix (othercorp.co.th vs acme.co.th, x.github.io vs y.github.io)",
+    ),
+    "rare_suffix_same_company": (
+        200,
+        True,
+        "first + last name with the website or an address of the lead's company under a rare "
+        "multi-label or private suffix; often a namesake at another company under that suffix",
+    ),
 }
 
 LEAD_COLUMNS = LEAD_FILE_COLUMNS
@@ -134,6 +146,26 @@ LEGAL_SUFFIX_FOR_LOCALE = {
     "es_ES": "S.L.",
     "en_AU": "Pty Ltd",
 }
+# Suffixes several companies share (each company registering its own name under it), for the
+# two *_suffix categories: multi-label ICANN suffixes — most of them missing from the first
+# matcher's hand-written list, which turned acme.co.th and othercorp.co.th into one "co.th" — and
+# PRIVATE suffixes of hosting platforms, under which a company's site is one user's sub-site.
+# suffix: (country, locale of the names, private?)
+SHARED_SUFFIXES: dict[str, tuple[str, str, bool]] = {
+    ".co.th": ("Thailand", "en_GB", False),
+    ".in.th": ("Thailand", "en_GB", False),
+    ".co.at": ("Austria", "de_DE", False),
+    ".or.at": ("Austria", "de_DE", False),
+    ".org.br": ("Brazil", "pt_BR", False),
+    ".net.br": ("Brazil", "pt_BR", False),
+    ".com.tr": ("Turkey", "tr_TR", False),
+    ".ac.uk": ("United Kingdom", "en_GB", False),
+    ".vic.gov.au": ("Australia", "en_AU", False),
+    ".github.io": ("United States", "en_US", True),
+    ".blogspot.com": ("United States", "en_US", True),
+    ".herokuapp.com": ("United States", "en_US", True),
+}
+COMPANIES_PER_SUFFIX = 6
 # Free-mail providers, weighted; the last few are real free-mail domains that lists often miss.
 FREE_MAIL = (
     ("gmail.com", 45),
@@ -347,6 +379,7 @@ class Company:
     state: str
     country: str
     in_database: bool = True
+    hosted: bool = False  # its website is under a private suffix; its people write from free-mail
 
 
 @dataclass
@@ -410,6 +443,7 @@ class Pools:
         for index, locale in enumerate(LOCALES):
             fake = Faker(locale)
             fake.seed_instance(seed * 1009 + index)
+            _sort_lists_built_from_sets(fake)
             self.first[locale] = _unique(fake.first_name, 600)
             self.last[locale] = _unique(fake.last_name, 900)
             self.companies[locale] = _unique(fake.company, 900)
@@ -423,6 +457,16 @@ class Pools:
         fake = Faker("en_US")
         fake.seed_instance(seed * 1009 + 999)
         self.jobs = _unique(fake.job, 1500)
+
+
+def _sort_lists_built_from_sets(fake: Faker) -> None:
+    """Faker builds it_IT's list of cities from a set, so its order — and so the cities a seed
+    draws — changes with every interpreter's hash seed; sorted, one seed gives the same files
+    in every process."""
+    for provider in fake.get_providers():
+        cities = getattr(provider, "cities", None)
+        if isinstance(cities, list):
+            provider.cities = sorted(cities)
 
 
 def _unique(draw: Any, count: int) -> list[str]:
@@ -451,6 +495,12 @@ class Generator:
         # A few big companies, many small ones.
         self.company_weights = [1 / (rank + 3) ** 0.7 for rank in range(companies)]
         self.outside = [self.new_company(in_database=False) for _ in range(max(50, companies // 4))]
+        # Companies under shared suffixes, only for the *_suffix categories (other categories
+        # would give hosted companies corporate addresses they do not have).
+        self.under_suffix = {
+            suffix: [self.new_company(under=suffix) for _ in range(COMPANIES_PER_SUFFIX)]
+            for suffix in SHARED_SUFFIXES
+        }
 
     # ----- building blocks -------------------------------------------------------------------
 
@@ -460,9 +510,12 @@ class Generator:
     def locale(self) -> str:
         return self.rng.choices(self.locales, self.locale_weights)[0]
 
-    def new_company(self, in_database: bool = True) -> Company:
+    def new_company(self, in_database: bool = True, under: str = "") -> Company:
+        """A company of a random locale, or one whose domain is under the SHARED_SUFFIXES
+        entry ``under``."""
+        country, name_locale, hosted = SHARED_SUFFIXES[under] if under else ("", "", False)
         for _ in range(1000):
-            locale = self.locale()
+            locale = name_locale or self.locale()
             name = self.rng.choice(self.pools.companies[locale])
             identity = company_identity(name)
             if len(identity) >= 3 and identity not in self.company_ids:
@@ -470,8 +523,8 @@ class Generator:
         else:
             raise SystemExit("ran out of company names: use fewer companies")
         self.company_ids.add(identity)
-        domain = self.new_domain(name, locale)
-        country = LOCALES[locale][0]
+        domain = self.new_domain(name, locale, under)
+        country = country or LOCALES[locale][0]
         return Company(
             name=name,
             domain=domain,
@@ -482,13 +535,14 @@ class Generator:
             state=self.rng.choice(self.pools.states[locale]),
             country=country,
             in_database=in_database,
+            hosted=hosted,
         )
 
-    def new_domain(self, name: str, locale: str) -> str:
+    def new_domain(self, name: str, locale: str, suffix: str = "") -> str:
         base, _ = legal_split(name)
         words = [alnum(word) for word in base.replace("-", " ").replace(",", " ").split()]
         words = [word for word in words if word and word not in CONNECTOR_WORDS] or ["company"]
-        tld = self.rng.choice(LOCALES[locale][1])
+        tld = suffix or self.rng.choice(LOCALES[locale][1])
         candidates = [words[0], "".join(words[:2]), "-".join(words[:2]), "".join(words)]
         candidates += [f"{words[0]}{extra}" for extra in ("group", "hq", "global", "labs", "co")]
         for label in candidates:
@@ -695,6 +749,8 @@ class Generator:
         locale = company.locale if self.chance(0.7) else self.locale()
         first, last = name or self.new_name(locale)
         lead = Lead(first_name=first, last_name=last, company=company, locale=locale)
+        if email == "corporate" and company.hosted:
+            email = "free"  # nobody has an address at acme.github.io
         if email == "corporate":
             lead.email = self.corporate_email(first, last, company.domain)
         elif email == "free":
@@ -723,7 +779,7 @@ class Generator:
         )
         lead.city = maybe(0.03, company.city if at_office else self.rng.choice(self.pools.cities[where]))
         lead.state = maybe(0.1, company.state if at_office else self.rng.choice(self.pools.states[where]))
-        lead.country = maybe(0.02, LOCALES[where][0])
+        lead.country = maybe(0.02, company.country if at_office else LOCALES[where][0])
         self.leads.append(lead)
         return lead
 
@@ -780,6 +836,16 @@ class Generator:
             return email, "email:free:" + email.rsplit("@", 1)[1]
         company = self.rng.choice(self.outside)
         return self.corporate_email(first, last, company.domain), "email:other_company"
+
+    def corporate_or_free_mail(
+        self, first: str, last: str, company: Company, corporate_share: float
+    ) -> tuple[str, str]:
+        """An address at ``company`` (``corporate_share`` of the time) or else a free-mail one, and
+        its noise tag."""
+        if corporate_share and self.chance(corporate_share):
+            return self.corporate_email(first, last, company.domain), "email:corporate"
+        email = self.free_mail(first, last)
+        return email, "email:free:" + email.split("@")[1]
 
     def exact_email(self) -> None:
         lead = self.new_lead(self.random_company())
@@ -869,14 +935,7 @@ class Generator:
             company, subcase = self.random_company(exclude=decoy.company), "prospect_at_database_company"
         else:
             company, subcase = self.rng.choice(self.outside), "prospect_at_outside_company"
-        if self.chance(0.6):
-            email, tag = (
-                self.corporate_email(decoy.first_name, decoy.last_name, company.domain),
-                "email:corporate",
-            )
-        else:
-            email = self.free_mail(decoy.first_name, decoy.last_name)
-            tag = "email:free:" + email.split("@")[1]
+        email, tag = self.corporate_or_free_mail(decoy.first_name, decoy.last_name, company, 0.6)
         case = Case("decoy_other_company", subcase, email, None, noise=[tag])
         self.name_signal(case, decoy.first_name, decoy.last_name, 0.3)
         roll = self.rng.random()
@@ -1002,6 +1061,63 @@ class Generator:
             self.website_signal(case, company, "", 0.3)
         self.add(case)
 
+    def shared_suffix(self) -> tuple[str, bool]:
+        suffix = self.rng.choice(list(SHARED_SUFFIXES))
+        return suffix, SHARED_SUFFIXES[suffix][2]
+
+    def namesake_under_shared_suffix(self) -> None:
+        """The person is not a lead; a lead of the same name works at another company under the same
+        suffix (othercorp.co.th, the prospect at acme.co.th): the suffix is no shared company."""
+        suffix, private = self.shared_suffix()
+        theirs, ours = self.rng.sample(self.under_suffix[suffix], 2)
+        decoy = self.new_lead(theirs, website=True)
+        subcase = "private_suffix" if private else "icann_multi_label"
+        email, tag = self.corporate_or_free_mail(
+            decoy.first_name, decoy.last_name, ours, 0 if private else 0.5
+        )
+        case = Case("namesake_under_shared_suffix", subcase, email, None, noise=[tag, f"suffix:{suffix}"])
+        self.name_signal(case, decoy.first_name, decoy.last_name, 0.3)
+        if tag != "email:corporate" or self.chance(0.7):
+            self.website_signal(case, ours, "", 0.3)
+        if self.chance(0.5):
+            self.company_name_signal(case, ours, 0.3)
+        self.add(case)
+
+    def rare_suffix_same_company(self) -> None:
+        """The lead's own company under a shared suffix, by name + its website or an address at its
+        domain; often a namesake at another company under the same suffix."""
+        suffix, private = self.shared_suffix()
+        company = self.rng.choice(self.under_suffix[suffix])
+        lead = self.new_lead(company, website=True)
+        if private:
+            email = self.free_mail(lead.first_name, lead.last_name)
+            tags = ["email:free:" + email.split("@")[1]]
+            subcase = "private_suffix_with_company" if self.chance(0.6) else "private_suffix_website_only"
+        elif self.chance(0.5):
+            domain = (
+                f"{self.rng.choice(['eu', 'mail', 'hq'])}.{company.domain}"
+                if self.chance(0.2)
+                else company.domain
+            )
+            email = self.corporate_email(
+                lead.first_name, lead.last_name, domain, avoid=lead.email.split("@")[0]
+            )
+            tags, subcase = ["email:same_domain"], "icann_multi_label"
+        else:
+            email, tag = self.other_email(lead.first_name, lead.last_name, 0.8)
+            tags, subcase = [tag], "icann_multi_label"
+        case = Case("rare_suffix_same_company", subcase, email, lead, noise=[*tags, f"suffix:{suffix}"])
+        self.name_signal(case, lead.first_name, lead.last_name, 0.3)
+        if private or "email:same_domain" not in tags:
+            self.website_signal(case, company, lead.company_website, 0.25)
+        if subcase == "private_suffix_with_company":
+            self.company_name_signal(case, company, 0.3)
+        if self.chance(0.4):
+            other = self.rng.choice([c for c in self.under_suffix[suffix] if c is not company])
+            self.new_lead(other, name=(lead.first_name, lead.last_name), website=True)
+            case.noise.append("namesake_under_same_suffix")
+        self.add(case)
+
     # ----- putting it together ---------------------------------------------------------------
 
     def build(self) -> None:
@@ -1066,6 +1182,7 @@ def write(generator: Generator, out: Path, args: dict[str, Any]) -> dict[str, An
         "arguments": args,
         "leads": len(generator.leads),
         "companies": len(generator.companies),
+        "companies_under_shared_suffixes": sum(len(group) for group in generator.under_suffix.values()),
         "prospects": len(generator.cases),
         "categories": {
             name: {"prospects": counts.get(name, 0), "expect_enriched": should.get(name, 0)}

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import subprocess
+import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
@@ -148,6 +151,18 @@ def test_the_labels_hold_in_the_lead_database(data: Path) -> None:
         elif record["category"] in ("name_domain_website", "name_domain_email", "name_company"):
             assert len(namesakes) in (1, 2), record
             assert [lead["email"] or lead["linkedin_url"] for lead in namesakes].count(record["lead"]) == 1
+        if record["category"] in ("namesake_under_shared_suffix", "rare_suffix_same_company"):
+            # Every namesake works under the suffix of the prospect's company: only the suffix is shared.
+            [suffix] = [tag.removeprefix("suffix:") for tag in record["noise"] if tag.startswith("suffix:")]
+            hosts = {host(lead["company_website"] or lead["email"].split("@")[-1]) for lead in namesakes}
+            assert hosts and all(name.endswith(suffix) for name in hosts), record
+            if record["category"] == "namesake_under_shared_suffix":
+                assert namesakes and not any(same_company(lead, email) for lead in namesakes), record
+            else:
+                refs = [lead["email"] or lead["linkedin_url"] for lead in namesakes]
+                assert refs.count(record["lead"]) == 1, record
+                assert len(namesakes) == 1 + ("namesake_under_same_suffix" in record["noise"]), record
+                assert len(hosts) == len(namesakes), "the namesake is at another company"
 
 
 def test_deterministic_for_a_seed(data: Path, tmp_path: Path) -> None:
@@ -156,3 +171,19 @@ def test_deterministic_for_a_seed(data: Path, tmp_path: Path) -> None:
     for name in FILES:
         assert (tmp_path / "again" / name).read_bytes() == (data / name).read_bytes(), name
     assert (tmp_path / "other" / "truth.jsonl").read_bytes() != (data / "truth.jsonl").read_bytes()
+
+
+def test_deterministic_in_every_process(data: Path, tmp_path: Path) -> None:
+    """Python salts str hashes per process: nothing may depend on the order of a set."""
+    flags = [item for category, size in SIZES.items() for item in (generate.flag(category), str(size))]
+    for salt in ("1", "2"):
+        out = tmp_path / salt
+        command = [sys.executable, generate.__file__, "--out", str(out), "--seed", "11"]
+        subprocess.run(
+            [*command, "--leads", "500", "--companies", "60", *flags],
+            env={**os.environ, "PYTHONHASHSEED": salt},
+            check=True,
+            capture_output=True,
+        )
+        for name in FILES:
+            assert (out / name).read_bytes() == (data / name).read_bytes(), (salt, name)

@@ -46,9 +46,74 @@ def test_websites_reduce_to_their_registrable_domain(website: str, domain: str) 
 
 
 @pytest.mark.parametrize(
+    ("website", "domain"),
+    [
+        # Multi-label ICANN suffixes the old hand-written list lacked: each company its own domain.
+        ("https://www.acme.co.th/about", "acme.co.th"),
+        ("othercorp.co.th", "othercorp.co.th"),
+        ("http://shop.acme.co.at", "acme.co.at"),
+        ("www.acme.org.br", "acme.org.br"),
+        ("https://acme.com.br/", "acme.com.br"),
+        ("https://www.acme.com.tr", "acme.com.tr"),
+        ("www.cs.ox.ac.uk", "ox.ac.uk"),
+        # Three-label suffixes: vic.gov.au (ICANN), *.kawasaki.jp (every name under it is a suffix)
+        # with its exception !city.kawasaki.jp.
+        ("https://www.health.vic.gov.au/x", "health.vic.gov.au"),
+        ("https://www.acme.gov.au", "acme.gov.au"),
+        ("www.acme.nakahara.kawasaki.jp", "acme.nakahara.kawasaki.jp"),
+        ("www.city.kawasaki.jp", "city.kawasaki.jp"),
+    ],
+)
+def test_websites_under_multi_label_public_suffixes(website: str, domain: str) -> None:
+    assert website_domain(website) == domain
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        # A public suffix is nobody's company (the old rule stored co.th, org.br, … for everyone).
+        "co.th",
+        "co.at",
+        "org.br",
+        "com",
+        "vic.gov.au",
+        "nakahara.kawasaki.jp",
+        # A PRIVATE suffix and everything under it: a platform's users, not an employer.
+        "github.io",
+        "someone.github.io",
+        "a.b.github.io",
+        "x.blogspot.com",
+        "acme-prod.herokuapp.com",
+        "acme.uk.com",
+        # No DNS name of a company.
+        "localhost",
+        "app.localhost",
+        "192.168.0.1",
+        "[::1]",
+        "acme..com",
+    ],
+)
+def test_suffixes_private_hosts_and_addresses_have_no_company_domain(host: str) -> None:
+    assert website_domain(f"https://{host}/about") == ""
+    assert email_domain(f"jane@{host}") == ""
+
+
+def test_domain_spellings_that_name_one_host_share_a_key() -> None:
+    assert website_domain("https://www.acme.co.th./") == email_domain("jane@ACME.co.th.") == "acme.co.th"
+    # Unicode and punycode (the ASCII form is the key); UTS #46 keeps ß distinct from ss.
+    assert website_domain("https://bücher.de") == website_domain("xn--bcher-kva.de") == "xn--bcher-kva.de"
+    assert email_domain("jane@BÜCHER.de") == "xn--bcher-kva.de"
+    assert website_domain("straße.de") != website_domain("strasse.de")
+    # A TLD the list does not know counts as one label (the list's default rule "*").
+    assert website_domain("https://www.acme.example") == "acme.example"
+
+
+@pytest.mark.parametrize(
     ("email", "domain"),
     [
         ("jane@mail.example.co.uk", "example.co.uk"),
+        ("jane@acme.co.th", "acme.co.th"),
+        ("jane@eu.acme.org.br", "acme.org.br"),
         ("Jane@Example.com", "example.com"),
         ("jane@gmail.com", ""),
         ("jane@yahoo.co.uk", ""),

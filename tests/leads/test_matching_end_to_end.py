@@ -134,3 +134,77 @@ def test_signals_through_the_pipeline(own_server: tuple[Server, Cli], tmp_path: 
     assert "ambiguous" in explained and "name_company" in explained
     explained = cli("enrichment", "explain", "jdoe@gmail.com", "--account", account.name)
     assert "match: lead" in explained and "phone: from lead_database by name_domain" in explained
+
+
+# Issue 12: one CFO under .co.th, one person under github.io, and two prospects of those names at
+# other companies under the same suffixes. The old rule reduced every website under co.th to
+# "co.th" (and under github.io to "github.io"), so name + that "domain" matched the other
+# company's person at 0.85 and charged 1.5 credits for their title and phone.
+SUFFIX_LEADS = (
+    "email,first_name,last_name,linkedin_url,title,phone,company_name,company_website,"
+    "industry,address,city,state,country\n"
+    "niran.c@othercorp.co.th,Niran,Chaiyasit,,CFO,+66 2 555 0100,OtherCorp Co. Ltd.,"
+    "https://www.othercorp.co.th,Finance,,Bangkok,,Thailand\n"
+    "malee.s@othercorp.co.th,Malee,Srisuk,,Treasurer,+66 2 555 0101,OtherCorp Co. Ltd.,"
+    "othercorp.co.th,Finance,,Bangkok,,Thailand\n"
+    "ana.souza@gmail.com,Ana,Souza,,Founder,+55 11 5555 0102,Otherproject,"
+    "https://otherproject.github.io/,Software,,São Paulo,,Brazil\n"
+)
+
+
+def test_same_name_at_another_company_under_one_public_suffix_is_no_match(
+    own_server: tuple[Server, Cli], tmp_path: Path
+) -> None:
+    server, cli = own_server
+    leads = tmp_path / "leads.csv"
+    leads.write_text(SUFFIX_LEADS)
+    cli("leads", "import", str(leads))
+
+    def account(name: str) -> AccountInfo:
+        created = json.loads(cli("accounts", "create", name, "--credits", "10", "--json").splitlines()[-1])
+        return AccountInfo(created["id"], created["name"], created["api_key"])
+
+    acme, control = account("acme-trading"), account("othercorp")
+    decoys = [
+        {"email": "niran.chaiyasit@acme.co.th", "first_name": "Niran", "last_name": "Chaiyasit",
+         "company_name": "Acme Trading", "company_website": "https://www.acme.co.th"},
+        {"email": "ana@gmail.com", "first_name": "Ana", "last_name": "Souza",
+         "company_name": "Acme Trading", "company_website": "https://acme.github.io"},
+    ]  # fmt: skip
+    with server.client(acme.api_key) as api:
+        api.post("/rest/v1/add_prospects_list", json={"prospects": [{"email": d["email"]} for d in decoys]})
+        assert (
+            api.post("/rest/v2/lead_finder/prospects/enrichments", json={"prospects": decoys}).json()[
+                "status"
+            ]
+            == "ENQUEUED"
+        )
+        statuses = wait_processed(api, [d["email"] for d in decoys])
+    assert statuses == dict.fromkeys([d["email"] for d in decoys], "PROCESSED_NOT_ENRICHED")
+    rows = fetch(
+        server.database_url,
+        "SELECT email, title, phone, company FROM prospects WHERE account_id = :a ORDER BY email",
+        a=acme.id,
+    )
+    assert rows == [("ana@gmail.com", "", "", ""), ("niran.chaiyasit@acme.co.th", "", "", "")]
+    assert fetch(server.database_url, "SELECT count(*) FROM field_provenance") == [(0,)]
+    [(balance,)] = fetch(server.database_url, "SELECT credit_millis FROM accounts WHERE id = :a", a=acme.id)
+    assert balance == 10_000  # nothing found, nothing charged
+    explained = cli("enrichment", "explain", "niran.chaiyasit@acme.co.th", "--account", acme.name)
+    assert "domains=acme.co.th" in explained and "no candidate shares a signal" in explained
+
+    # The same suffix still links a person to their own company: name + website of OtherCorp.
+    genuine = {"email": "malee@gmail.com", "first_name": "Malee", "last_name": "Srisuk",
+               "company_website": "http://OtherCorp.co.th/contact"}  # fmt: skip
+    with server.client(control.api_key) as api:
+        api.post("/rest/v1/add_prospects_list", json={"prospects": [{"email": genuine["email"]}]})
+        api.post("/rest/v2/lead_finder/prospects/enrichments", json={"prospects": [genuine]})
+        assert wait_processed(api, [genuine["email"]]) == {genuine["email"]: "PROCESSED_ENRICHED"}
+    [(title, phone)] = fetch(
+        server.database_url, "SELECT title, phone FROM prospects WHERE account_id = :a", a=control.id
+    )
+    assert (title, phone) == ("Treasurer", "+66 2 555 0101")
+    [(balance,)] = fetch(
+        server.database_url, "SELECT credit_millis FROM accounts WHERE id = :a", a=control.id
+    )
+    assert balance == 10_000 - 1_500

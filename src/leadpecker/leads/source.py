@@ -40,7 +40,7 @@ def offered_fields(lead: dict[str, Any]) -> dict[str, str]:
 
 def lead_keys(lead: dict[str, Any]) -> LeadKeys:
     email = lead["email"] or ""
-    domains = {lead["company_domain"], _email_domain(email)} - {""}
+    domains = {lead["company_domain"], email_domain(email)} - {""}
     return LeadKeys(
         id=lead["id"],
         email=email,
@@ -52,20 +52,10 @@ def lead_keys(lead: dict[str, Any]) -> LeadKeys:
     )
 
 
-# A claim reads thousands of candidate leads, and they share a few thousand surnames and company
-# domains: the keys computed from them are memoised (pure functions of the text; bounded).
+# A claim reads thousands of candidate leads, and they share a few thousand surnames: the folded
+# surnames are memoised (a pure function of the text; bounded). Their email domains need no memo
+# of their own: keys.registrable_domain memoises the host.
 _fold = lru_cache(maxsize=65_536)(fold)
-
-
-@lru_cache(maxsize=65_536)
-def _email_host_domain(host: str) -> str:
-    return email_domain(f"@{host}")
-
-
-def _email_domain(email: str) -> str:
-    """``email_domain(email)``, memoised by the part after the "@" (which alone decides it)."""
-    _, at, host = email.strip().lower().rpartition("@")
-    return _email_host_domain(host) if at else ""
 
 
 class LeadDatabaseSource:
