@@ -62,6 +62,12 @@ def test_websites_reduce_to_their_registrable_domain(website: str, domain: str) 
         ("https://www.acme.gov.au", "acme.gov.au"),
         ("www.acme.nakahara.kawasaki.jp", "acme.nakahara.kawasaki.jp"),
         ("www.city.kawasaki.jp", "city.kawasaki.jp"),
+        # PRIVATE suffixes are suffixes too: the name a platform's user holds, never the platform.
+        ("https://someone.github.io/project", "someone.github.io"),
+        ("a.b.someone.github.io", "someone.github.io"),
+        ("x.blogspot.com", "x.blogspot.com"),
+        ("https://acme-prod.herokuapp.com", "acme-prod.herokuapp.com"),
+        ("www.acme.uk.com", "acme.uk.com"),
     ],
 )
 def test_websites_under_multi_label_public_suffixes(website: str, domain: str) -> None:
@@ -78,13 +84,10 @@ def test_websites_under_multi_label_public_suffixes(website: str, domain: str) -
         "com",
         "vic.gov.au",
         "nakahara.kawasaki.jp",
-        # A PRIVATE suffix and everything under it: a platform's users, not an employer.
+        # A PRIVATE suffix itself: a platform, nobody's company.
         "github.io",
-        "someone.github.io",
-        "a.b.github.io",
-        "x.blogspot.com",
-        "acme-prod.herokuapp.com",
-        "acme.uk.com",
+        "blogspot.com",
+        "herokuapp.com",
         # No DNS name of a company.
         "localhost",
         "app.localhost",

@@ -25,7 +25,7 @@ KEYS = [
     ("https://www.othercorp.co.th", "co.th", "othercorp.co.th"),
     ("acme.org.br", "org.br", "acme.org.br"),
     ("http://shop.acme.co.at/", "co.at", "acme.co.at"),
-    ("https://someone.github.io/", "github.io", ""),
+    ("https://someone.github.io/", "github.io", "someone.github.io"),
     ("https://www.acme.co.uk", "acme.co.uk", "acme.co.uk"),
     ("", "", ""),
 ]
