@@ -6,9 +6,9 @@ process and adds ~117 MB of memory — and waits for a head that never completes
 connection that sends half a head, or nothing, stays open until ~20,000 of them exhaust the
 process's file limit and lock every client out. None of uvicorn's options covers this:
 ``timeout_keep_alive`` runs only between two requests and stops at the first byte of the next;
-``h11_max_incomplete_event_size`` bounds only the pure-Python h11 protocol, which serves ~30 %
-fewer searches a second here (README) and has no head deadline either; ``limit_concurrency``
-answers 503 only once a head is complete. So this subclass adds, per connection:
+``h11_max_incomplete_event_size`` bounds only the h11 protocol, which parses in pure Python
+and has no head deadline either; ``limit_concurrency`` answers 503 only once a head is
+complete, and ``backlog`` bounds connections not yet accepted. So this subclass adds, per connection:
 
 - a size limit: more than ``max_header_bytes`` received while a head is incomplete → 431;
 - a deadline: a head must be complete ``header_timeout`` seconds after the connection opens or
@@ -16,8 +16,9 @@ answers 503 only once a head is complete. So this subclass adds, per connection:
   nothing is just closed).
 
 Either answer is in the envelope of the path's API version, with ``Connection: close``. Bodies
-are bounded where the app waits for them (``http/bodies.py``). Cost: one timer per request;
-no measurable change in throughput (README).
+are bounded where the app waits for them (``http/bodies.py``). Cost: one timer per request and
+a few attribute checks per read: wrk's search throughput did not change measurably (medians of
+5 alternating runs, 350 req/s before, 415 after, on a loaded machine).
 """
 
 from __future__ import annotations

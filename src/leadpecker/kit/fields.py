@@ -12,9 +12,10 @@ form no search finds again (SQLite):
   point whose lower case is longer) to "i̇", so 300 of them grow to 600; the limit is checked
   on the form that is stored.
 
-The NUL check is a pattern, so pydantic-core runs it in Rust: on a 20,000-prospect body it
-costs ~1 % of the validation (measured; see the commit), where a Python validator per string
-cost ~15 %.
+The NUL check is a pattern, so pydantic-core runs it in Rust: ~50 ns a string, 12 ms of CPU
+for a 20,000-prospect body of 12 fields each (81 instead of 69 ms to validate, best of 11,
+2026-12-04) — under 1 % of the seconds that storing those prospects takes. The Python
+validators below run once per email or integer sent: no measurable cost.
 """
 
 from __future__ import annotations
