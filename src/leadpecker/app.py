@@ -16,7 +16,12 @@ from leadpecker.campaigns.endpoints import router as campaigns_router
 from leadpecker.enrichment.endpoints import router as enrichment_router
 from leadpecker.enrichment.runner import build_worker
 from leadpecker.http.auth import current_account
-from leadpecker.http.bodies import PayloadTooLarge, RequestBodyMiddleware
+from leadpecker.http.bodies import (
+    PayloadTooLarge,
+    RequestBodyMiddleware,
+    RequestTimeout,
+    unread_body_response,
+)
 from leadpecker.http.docs import install_docs
 from leadpecker.http.envelopes import (
     error_response,
@@ -27,6 +32,7 @@ from leadpecker.http.envelopes import (
 from leadpecker.http.failures import UnexpectedFailureMiddleware
 from leadpecker.http.openapi import tailor_openapi
 from leadpecker.http.ratelimit import RateLimitMiddleware, build_rate_limiter
+from leadpecker.http.routes import allowed_methods
 from leadpecker.http.timing import ServerTimingMiddleware
 from leadpecker.http.validation import decoded_before_dependencies, to_bad_request
 from leadpecker.kit.db import Database
@@ -85,6 +91,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,  # install_docs: pages that work offline
         redoc_url=None,
+        # No redirect to the path with(out) a trailing slash: Starlette's reflects the Host
+        # header, and no Woodpecker client sends one; such a path is unknown (404).
+        redirect_slashes=False,
     )
     app.state.settings = settings
     app.include_router(prospects_router)
@@ -104,7 +113,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     limiter = build_rate_limiter(settings)
     if limiter is not None:
         app.add_middleware(RateLimitMiddleware, limiter=limiter)
-    app.add_middleware(RequestBodyMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RequestBodyMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        body_timeout=settings.body_timeout_seconds,
+    )
     app.add_middleware(ServerTimingMiddleware)
     app.add_middleware(UnexpectedFailureMiddleware)  # outermost: it answers for all the others
     return app
@@ -134,9 +147,13 @@ def _install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 404:
             return not_found_response(path)
         if exc.status_code == 405:
-            return method_not_allowed_response(path, request.method, (exc.headers or {}).get("Allow", ""))
+            return method_not_allowed_response(
+                path, request.method, allowed_methods(request.app, request.scope)
+            )
         if exc.status_code == 413:
-            return error_response(path, PayloadTooLarge(str(exc.detail)))
+            return unread_body_response(path, PayloadTooLarge(str(exc.detail)))
+        if exc.status_code == 408:
+            return unread_body_response(path, RequestTimeout(str(exc.detail)))
         if exc.status_code == 400:
             # FastAPI's only 400 of its own: a body it could not decode (e.g. not UTF-8).
             return error_response(path, BadRequest(f"body: {exc.detail} (not UTF-8 JSON)"))

@@ -8,6 +8,7 @@ import typer
 import uvicorn
 
 from leadpecker.app import create_app
+from leadpecker.http.slow_clients import guarded_protocol
 from leadpecker.kit import allocator
 from leadpecker.kit.migrate import upgrade_to_head
 from leadpecker.settings import get_settings
@@ -42,7 +43,9 @@ def register_serve(app: typer.Typer) -> None:
             ensure_demo(host=host, port=port)
         if workers == 1:
             allocator.keep_freed_memory()
-            uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+            uvicorn.run(
+                create_app(settings), host=host, port=port, log_level="info", http=guarded_protocol(settings)
+            )
         else:
             # Each process builds its own app (and database pool) from the same environment,
             # and its allocator reads its settings from it when the process starts.
@@ -54,4 +57,5 @@ def register_serve(app: typer.Typer) -> None:
                 host=host,
                 port=port,
                 log_level="info",
+                http=guarded_protocol(settings),
             )

@@ -62,6 +62,18 @@ class Settings(BaseSettings):
         "of date (0: never).",
     )
 
+    # Slow and hostile clients (http/slow_clients.py, http/bodies.py). A request head is a
+    # request line and headers: real clients send well under 8 KiB.
+    max_header_bytes: int = Field(default=32 * 1024, ge=1024, description="Larger request heads get 431.")
+    header_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="A request head not received whole in this time gets 408."
+    )
+    body_timeout_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="A body not received in this time, plus 1 s per 1,000 bytes received, gets 408.",
+    )
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

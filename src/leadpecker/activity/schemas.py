@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
+
+from leadpecker.kit.fields import NormalisedEmail, text_constraints
 
 ActivityKind = Literal["SENT", "OPENED", "CLICKED", "REPLIED", "BOUNCED"]
 
@@ -22,8 +24,8 @@ def _upper(value: Any) -> Any:
 class ActivityFileRow(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    email: Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, max_length=320)]
-    campaign: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
+    email: NormalisedEmail
+    campaign: Annotated[str, text_constraints(500, strip_whitespace=True)] | None = None
     kind: Annotated[ActivityKind, BeforeValidator(_upper)]
     occurred_at: Annotated[datetime, AfterValidator(_as_utc)]
-    url: Annotated[str, StringConstraints(max_length=5_000)] | None = None
+    url: Annotated[str, text_constraints(5_000)] | None = None

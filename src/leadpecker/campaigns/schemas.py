@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from leadpecker.prospects.schemas import LegacyFlag, ProspectIn
+from leadpecker.kit.fields import Email, Int64, NormalisedEmail, text_constraints
+from leadpecker.prospects.schemas import LegacyFlag, ProspectIn, numbers_accepted_as_text
 
 CampaignStatus = Literal["RUNNING", "DRAFT", "STOPPED", "PAUSED", "EDITED", "COMPLETED"]
 CampaignProspectStatus = Literal[
@@ -22,20 +23,29 @@ def _underscored(value: Any) -> Any:
 InterestLevel = Annotated[
     Literal["INTERESTED", "MAYBE_LATER", "NOT_INTERESTED", "NOT_MARKED"], BeforeValidator(_underscored)
 ]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+Name = Annotated[str, text_constraints(500, strip_whitespace=True, min_length=1)]
 
 
 class CampaignRefIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    campaign_id: int
+    campaign_id: Int64
+
+
+def _id_or_email_required(schema: dict[str, Any]) -> None:
+    numbers_accepted_as_text(schema)
+    schema["anyOf"] = [
+        {"required": [name], "properties": {name: {"not": {"type": "null"}}}} for name in ("id", "email")
+    ]
 
 
 class CampaignProspectIn(ProspectIn):
     """A prospect to enrol: an existing one by ``id``, or by ``email`` (created if new)."""
 
-    id: int | None = None
-    email: Annotated[str, StringConstraints(max_length=320)] | None = None  # type: ignore[assignment]
+    model_config = ConfigDict(json_schema_extra=_id_or_email_required)
+
+    id: Int64 | None = None
+    email: Email | None = None  # type: ignore[assignment]
 
     @model_validator(mode="after")
     def _id_or_email(self) -> CampaignProspectIn:
@@ -64,6 +74,6 @@ class EnrolmentFileRow(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     campaign: Name
-    email: Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, max_length=320)]
+    email: NormalisedEmail
     status: CampaignProspectStatus = "ACTIVE"
     interested: InterestLevel = "NOT_MARKED"

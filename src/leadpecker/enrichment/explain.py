@@ -10,7 +10,7 @@ from leadpecker.enrichment.sources import ENRICHABLE_FIELDS
 from leadpecker.enrichment.worker import identity_of, merge
 from leadpecker.kit.db import Database
 from leadpecker.kit.errors import UsageError
-from leadpecker.leads.keys import normalise_email
+from leadpecker.kit.fields import normalise_email
 from leadpecker.leads.matcher import Decision, ProspectKeys, decide, score
 from leadpecker.leads.repository import LeadRepository
 from leadpecker.leads.source import lead_keys, offered_fields

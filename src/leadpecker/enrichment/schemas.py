@@ -6,16 +6,18 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from leadpecker.kit.fields import Email, text_constraints
+
 MAX_PROSPECTS_PER_QUEUE = 10_000
 MAX_EMAILS_PER_QUERY = 10_000
 
-Hint = Annotated[str, StringConstraints(max_length=2_000)]
+Hint = Annotated[str, text_constraints(2_000)]
 
 
 class EnrichmentProspectIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    email: Annotated[str, StringConstraints(min_length=1, max_length=320)] = Field(
+    email: Annotated[Email, StringConstraints(min_length=1)] = Field(
         description="Email of an existing prospect in the account's main prospect database"
     )
     first_name: Hint | None = None
@@ -46,7 +48,7 @@ class QueueEnrichmentsOut(BaseModel):
 class StatusesQueryIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    emails: list[Annotated[str, StringConstraints(max_length=320)]] | None = Field(
+    emails: list[Email] | None = Field(
         default=None,
         max_length=MAX_EMAILS_PER_QUERY,
         description="Prospect emails to filter by; empty or absent: records of the last 24 hours",

@@ -10,8 +10,8 @@ from leadpecker.credits import service as credits
 from leadpecker.enrichment.repository import EnrichmentRepository, ItemRecord
 from leadpecker.enrichment.schemas import EnrichmentProspectIn
 from leadpecker.kit.db import Database
+from leadpecker.kit.fields import normalise_email
 from leadpecker.kit.types import utcnow
-from leadpecker.leads.keys import normalise_email
 from leadpecker.prospects.repository import ProspectRepository
 
 RECENT_WINDOW = timedelta(hours=24)

@@ -18,8 +18,10 @@ V2_TITLES = {
     403: "Forbidden",
     404: "Not Found",
     405: "Method Not Allowed",
+    408: "Request Timeout",
     409: "Conflict",
     413: "Payload Too Large",
+    431: "Request Header Fields Too Large",
     429: "Too Many Requests",
     500: "Internal server error",
 }

@@ -42,8 +42,10 @@ V1_ERRORS = _errors(
         401: "Missing, unknown or revoked API key (E_SESSION)",
         403: "The account has no API add-on (E_NO_PERMISSION)",
         404: "Unknown URL (E_URL_NOT_FOUND) or record (E_RECORD_NOT_FOUND)",
+        408: "Request head or body not received in time",
         409: "Rate limit: too many requests in one time (E_TOO_MANY_REQUESTS)",
         413: "Request body over the size limit",
+        431: "Request line and headers over the size limit",
         500: "Unknown error (E_UNNOWN)",
     },
 )
@@ -54,7 +56,9 @@ V2_ERRORS = _errors(
         401: "Missing, unknown or revoked API key",
         403: "The account has no API add-on",
         404: "Unknown resource",
+        408: "Request head or body not received in time",
         413: "Request body over the size limit",
+        431: "Request line and headers over the size limit",
         429: "Rate limit: too many requests for this key",
         500: "Unexpected error",
     },
@@ -62,16 +66,22 @@ V2_ERRORS = _errors(
 
 
 def query_parameter(
-    name: str, description: str, *, required: bool = False, example: str | None = None
+    name: str,
+    description: str,
+    *,
+    required: bool = False,
+    example: str | None = None,
+    schema: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """An OpenAPI query parameter for endpoints that parse their query string themselves
-    (v1 answers unknown parameters with its own 400, which FastAPI's parsing cannot)."""
+    (v1 answers unknown parameters with its own 400, which FastAPI's parsing cannot);
+    ``schema``: what the value must be beyond a string (pattern, minLength)."""
     parameter: dict[str, Any] = {
         "name": name,
         "in": "query",
         "required": required,
         "description": description,
-        "schema": {"type": "string"},
+        "schema": {"type": "string", **(schema or {})},
     }
     if example is not None:
         parameter["example"] = example

@@ -9,6 +9,12 @@ from starlette.datastructures import QueryParams
 
 from leadpecker.kit.errors import BadRequest
 
+# The rules below as the OpenAPI document states them (JSON Schema patterns that Python's and
+# ECMAScript's regular expressions read alike; the parsers also accept other whitespace).
+ID_LIST_SCHEMA = {"pattern": "^ *[0-9]{1,18} *(, *[0-9]{1,18} *)*$"}
+FLAG_SCHEMA = {"pattern": "^ *([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|1|0) *$"}
+NOT_EMPTY_SCHEMA = {"minLength": 1}
+
 
 def unknown_param(name: str) -> BadRequest:
     return BadRequest(f"Unknown param:{name}")

@@ -8,6 +8,7 @@ import orjson
 from fastapi.exceptions import RequestValidationError
 
 from leadpecker.kit.errors import BadRequest
+from leadpecker.kit.fields import NO_NUL, NO_NUL_MESSAGE
 
 
 def field_path(loc: tuple[Any, ...]) -> str:
@@ -42,6 +43,8 @@ def to_bad_request(exc: RequestValidationError, *, v1: bool) -> BadRequest:
         return BadRequest("body: must be a JSON object")
     field = field_path(tuple(error["loc"]))
     message = error.get("msg", "invalid value")
+    if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == NO_NUL:
+        message = NO_NUL_MESSAGE  # pydantic would show the pattern itself
     if kind == "missing":
         if v1:
             return BadRequest(f"Required element missing: {field}", v1_code="E_REQUIRED_ELEMENT")

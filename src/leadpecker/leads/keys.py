@@ -368,7 +368,3 @@ def linkedin_key(url: str) -> str:
         return ""
     path = _SLASHES.sub("/", path).rstrip("/")
     return f"linkedin.com{path}" if path else ""
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()

@@ -23,13 +23,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from leadpecker.enrichment.sources import Identity
+from leadpecker.kit.fields import normalise_email
 from leadpecker.leads.keys import (
     company_key,
     email_domain,
     fold,
     linkedin_key,
     name_key,
-    normalise_email,
     website_domain,
 )
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 
 from leadpecker.http.auth import CurrentAccount
 from leadpecker.http.openapi import V1_ERRORS, query_parameter
-from leadpecker.http.v1params import check_known, id_list, required, single
+from leadpecker.http.v1params import ID_LIST_SCHEMA, check_known, id_list, required, single
 from leadpecker.kit.errors import BadRequest
 from leadpecker.kit.json import JsonResponse
 from leadpecker.prospects import service
@@ -53,9 +53,13 @@ async def add_prospects_list(
     summary="Delete prospects (id=1,2,3), or only remove them from campaigns (campaigns_id=7)",
     openapi_extra={
         "parameters": [
-            query_parameter("id", "Comma-separated prospect ids", required=True, example="1,2,3"),
             query_parameter(
-                "campaigns_id", "Comma-separated campaign ids: only take the prospects out of these"
+                "id", "Comma-separated prospect ids", required=True, example="1,2,3", schema=ID_LIST_SCHEMA
+            ),
+            query_parameter(
+                "campaigns_id",
+                "Comma-separated campaign ids: only take the prospects out of these",
+                schema=ID_LIST_SCHEMA,
             ),
         ]
     },

@@ -4,39 +4,82 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, WithJsonSchema
 
+from leadpecker.kit.fields import Email, Int64, text_constraints
 from leadpecker.models import PROSPECT_STATUSES
 
 ProspectStatus = Literal["ACTIVE", "BOUNCED", "REPLIED", "BLACKLIST", "INVALID"]
 assert set(ProspectStatus.__args__) == set(PROSPECT_STATUSES)  # type: ignore[attr-defined]
 
-Text = Annotated[str, StringConstraints(max_length=10_000)]
+Text = Annotated[str, text_constraints(10_000)]
 
 
 def _legacy_flag(value: Any) -> Any:
-    """v1 flags arrive as JSON booleans, "true"/"false" in any case, or 1/0 (SPEC §8)."""
+    """v1 flags arrive as JSON booleans, "true"/"false" in any case, or 1/0 (SPEC §8); nothing
+    else (pydantic's lax bool would also take "yes", "off", "t"…: Strict below)."""
     if isinstance(value, str) and value.strip().lower() in ("true", "false", "1", "0"):
         return value.strip().lower() in ("true", "1")
-    if isinstance(value, int) and not isinstance(value, bool) and value in (0, 1):
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value in (0, 1):
         return bool(value)
     return value
 
 
-LegacyFlag = Annotated[bool, BeforeValidator(_legacy_flag)]
+LegacyFlag = Annotated[
+    bool,
+    Strict(),
+    BeforeValidator(_legacy_flag),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "boolean"},
+                {"type": "number", "enum": [0, 1]},
+                {"type": "string", "pattern": "^\\s*([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|1|0)\\s*$"},
+            ]
+        }
+    ),
+]
+
+
+def numbers_accepted_as_text(schema: dict[str, Any]) -> None:
+    """The OpenAPI document of ``coerce_numbers_to_str``: legacy clients send some text fields
+    (a phone, a number in a snippet) as JSON numbers, which are taken as their decimal text.
+    Also: snippet_labels' keys that do not match its key pattern are refused, not free."""
+    for field in schema.get("properties", {}).values():
+        for part in _subschemas(field):
+            if "patternProperties" in part:
+                part["additionalProperties"] = False
+            if part.get("type") == "string" and "enum" not in part:
+                string = {key: value for key, value in part.items() if key not in ("title", "description")}
+                for key in string:
+                    del part[key]
+                part["anyOf"] = [string, {"type": "number"}]
+
+
+def _subschemas(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """``schema`` and those of its alternatives and of its values (snippet_labels')."""
+    found = [schema]
+    for part in (*schema.get("anyOf", ()), *schema.get("patternProperties", {}).values()):
+        found.extend(_subschemas(part))
+    return found
 
 
 class ProspectIn(BaseModel):
     """One prospect as add_prospects_list takes it. Legacy ``snipet1..4`` map to snippet1..4."""
 
-    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, strict=False)
+    model_config = ConfigDict(
+        extra="forbid",
+        coerce_numbers_to_str=True,
+        strict=False,
+        json_schema_extra=numbers_accepted_as_text,
+    )
 
-    email: Annotated[str, StringConstraints(max_length=320)]
+    email: Email
     status: ProspectStatus | None = None
     first_name: Text | None = None
     last_name: Text | None = None
     company: Text | None = None
-    organization_id: int | None = None
+    organization_id: Int64 | None = None
     industry: Text | None = None
     website: Text | None = None
     linkedin_url: Text | None = None
@@ -66,7 +109,7 @@ class ProspectIn(BaseModel):
     snipet2: Text | None = None
     snipet3: Text | None = None
     snipet4: Text | None = None
-    snippet_labels: dict[str, Text] | None = None
+    snippet_labels: dict[Text, Text] | None = None
 
     def sent_fields(self) -> dict[str, Any]:
         """The fields the client actually sent, in domain names (``snipetN`` → ``snippetN``);

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadpecker.kit.db import Database
+from leadpecker.kit.fields import normalise_email
 from leadpecker.kit.types import utcnow
 from leadpecker.models import PROSPECT_TEXT_FIELDS
 from leadpecker.prospects.repository import ProspectRepository
@@ -21,10 +22,6 @@ from leadpecker.search.upkeep import SearchUpkeepRepository
 
 # Deliberately loose: one @, something on each side, no spaces; mail servers are the judge.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
 
 
 def is_valid_email(email: str) -> bool:

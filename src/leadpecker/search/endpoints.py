@@ -7,6 +7,7 @@ from starlette.responses import Response
 
 from leadpecker.http.auth import CurrentAccount
 from leadpecker.http.openapi import V1_ERRORS, query_parameter
+from leadpecker.http.v1params import FLAG_SCHEMA, ID_LIST_SCHEMA, NOT_EMPTY_SCHEMA
 from leadpecker.search import params, service
 from leadpecker.search.schemas import NoMatch, ProspectOut
 
@@ -22,43 +23,48 @@ _PARAMETERS = [
         "tags, title, phone, address, city, state, country, snipet1-snipet4, snippet1-snippet15.",
         example="company=Bachmanity,city=Palo Alto",
     ),
-    query_parameter("id", "Prospect ids, comma-separated", example="1,2,3"),
+    query_parameter("id", "Prospect ids, comma-separated", example="1,2,3", schema=ID_LIST_SCHEMA),
     query_parameter(
         "status",
         "Global status (ACTIVE, BOUNCED, REPLIED, BLACKLIST, INVALID), comma-separated; with "
         "campaigns_id the status in the campaign",
+        schema=NOT_EMPTY_SCHEMA,
     ),
     query_parameter(
         "campaigns_id",
         "Campaign ids: the 'prospects in campaign' view — one object per enrolment, status is "
         "the status in that campaign, followed by campaign_id, campaign_name, campaign_status "
         "and interested",
+        schema=ID_LIST_SCHEMA,
     ),
-    query_parameter("contacted", "true/false/1/0: ever contacted (last_contacted set)"),
+    query_parameter("contacted", "true/false/1/0: ever contacted (last_contacted set)", schema=FLAG_SCHEMA),
     query_parameter(
         "interested",
         "INTERESTED, MAYBE-LATER, NOT-INTERESTED, NOT-MARKED (underscores accepted): the level "
         "in any campaign (the given campaigns with campaigns_id)",
+        schema=NOT_EMPTY_SCHEMA,
     ),
     query_parameter(
         "activity",
         "OPENED, NOT-OPENED, CLICKED, NOT-CLICKED. NOT-… means mailed but never opened/clicked. "
         "Adds sent_mails and last_open / last_clicked, click_url to campaigns_details",
+        schema=NOT_EMPTY_SCHEMA,
     ),
     query_parameter(
         "diff",
         "<updated|last_opened|last_clicked><'>' or '<'><timestamp>, comma-separated (AND); "
         "last_opened needs activity=OPENED|NOT-OPENED, last_clicked CLICKED|NOT-CLICKED",
         example="updated>2025-01-15T00:00:00+0200",
+        schema=NOT_EMPTY_SCHEMA,
     ),
-    query_parameter("campaigns_details", "true/false/1/0: add each prospect's campaigns"),
+    query_parameter("campaigns_details", "true/false/1/0: add each prospect's campaigns", schema=FLAG_SCHEMA),
     query_parameter(
         "sort",
         "+field ascending, -field descending, comma-separated; default id ascending; ties by id",
         example="+company,-last_contacted",
     ),
-    query_parameter("page", "1-based page (0 means 1)", example="1"),
-    query_parameter("per_page", "1..1000, default 100", example="100"),
+    query_parameter("page", "1-based page (0 means 1)", example="1", schema=params.PAGE_SCHEMA),
+    query_parameter("per_page", "1..1000, default 100", example="100", schema=params.PER_PAGE_SCHEMA),
 ]
 
 

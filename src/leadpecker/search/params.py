@@ -94,6 +94,10 @@ _MOMENT = re.compile(
     r"\s*(Z|z|[+\- ]\d{2}(?::?\d{2})?)?$"
 )
 
+# page and per_page as the OpenAPI document states them (see _integer, _per_page).
+PAGE_SCHEMA = {"pattern": "^ *[0-9]{1,12} *$"}
+PER_PAGE_SCHEMA = {"pattern": "^ *(0{0,11}[1-9]|0{0,10}[1-9][0-9]|0{0,9}[1-9][0-9]{2}|0{0,8}1000) *$"}
+
 REQUIRES_OPENED = "Wrong param, required activity=OPENED|NOT-OPENED"
 REQUIRES_CLICKED = "Wrong param, required activity=CLICKED|NOT-CLICKED"
 
