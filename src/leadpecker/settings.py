@@ -61,6 +61,13 @@ class Settings(BaseSettings):
         description="How often serve analyzes SQLite tables whose statistics are missing or out "
         "of date (0: never).",
     )
+    db_timeout_seconds: float = Field(
+        default=15.0,
+        gt=0,
+        description="How long an API request waits for the database at any one step (a pooled or "
+        "new connection, SQLite's write lock, one PostgreSQL statement) before it answers 503; "
+        "the operator's commands (imports, migrations) are not limited.",
+    )
 
 
 @lru_cache(maxsize=1)

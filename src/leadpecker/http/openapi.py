@@ -44,6 +44,7 @@ V1_ERRORS = _errors(
         409: "Rate limit: too many requests in one time (E_TOO_MANY_REQUESTS)",
         413: "Request body over the size limit",
         500: "Unknown error (E_UNNOWN)",
+        503: "The database is unavailable for now (E_UNNOWN); try again after Retry-After seconds",
     },
 )
 V2_ERRORS = _errors(
@@ -56,6 +57,7 @@ V2_ERRORS = _errors(
         413: "Request body over the size limit",
         429: "Rate limit: too many requests for this key",
         500: "Unexpected error",
+        503: "The database is unavailable for now; try again after Retry-After seconds",
     },
 )
 
