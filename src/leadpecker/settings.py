@@ -61,6 +61,10 @@ class Settings(BaseSettings):
         description="How often serve analyzes SQLite tables whose statistics are missing or out "
         "of date (0: never).",
     )
+    # 15 s: as long as the rate limit lets a request wait for its turn. The longest legitimate
+    # wait measured is a 20,000-prospect add_prospects_list holding SQLite's write lock: 7-12 s
+    # on a 2-core machine at load average 14; on PostgreSQL the same add is ~20 statements of
+    # 1,000 rows (17-18 s in all), each far below the limit.
     db_timeout_seconds: float = Field(
         default=15.0,
         gt=0,

@@ -54,10 +54,12 @@ class Database:
     def __init__(self, settings: Settings, *, timeout_seconds: float | None = None) -> None:
         self.url = async_database_url(settings.database_url)
         self.dialect = make_url(self.url).get_backend_name()
-        self.timeout_seconds = timeout_seconds
-        kwargs: dict[str, Any] = {}
-        if timeout_seconds is not None:
-            kwargs.update(pool_timeout=timeout_seconds)
+        # No pool_pre_ping: a connection broken by an outage fails its first statement, which
+        # invalidates it and every older connection of the pool, so at most one request per
+        # process meets the break; pinging before every checkout would cost each request a round
+        # trip (measured on PostgreSQL: +0.4 ms, 15 %, on an exact-email search).
+        pool_options: dict[str, Any] = {} if timeout_seconds is None else {"pool_timeout": timeout_seconds}
+        kwargs = dict(pool_options)
         if self.is_postgresql:
             kwargs.update(pool_size=settings.db_pool_size, max_overflow=settings.db_pool_size)
             if timeout_seconds is not None:
@@ -73,7 +75,9 @@ class Database:
         self.inline_engine: Engine | None = None
         if self.is_sqlite:
             # The API gives up waiting for another connection's lock (an import, an operator's
-            # shell) after its timeout; commands wait as long as the setting says.
+            # shell) after its timeout; commands wait as long as the setting says. Inline reads
+            # wait on the event loop's thread, but in WAL mode a reader waits only in rare moments
+            # (another process recovering the WAL, or holding the file in exclusive locking mode).
             busy_timeout_ms = (
                 settings.sqlite_busy_timeout_ms if timeout_seconds is None else int(timeout_seconds * 1000)
             )
@@ -83,7 +87,7 @@ class Database:
             self.inline_engine = create_engine(
                 make_url(self.url).set(drivername="sqlite+pysqlite"),
                 pool_use_lifo=True,
-                **({} if timeout_seconds is None else {"pool_timeout": timeout_seconds}),
+                **pool_options,
             )
             _configure_sqlite(self.inline_engine, busy_timeout_ms, read_only=True)
 
