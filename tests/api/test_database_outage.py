@@ -9,8 +9,10 @@ never touched), and on both a lock held by another process outlasts the API's ti
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -79,6 +81,20 @@ def until_served(client: httpx.Client, within: float = 20) -> None:
         assert request(client).status_code == 200
 
 
+@contextlib.contextmanager
+def impatient_server(
+    harness: Any, database_url: str, tmp_path: Path, served_url: str | None = None
+) -> Iterator[tuple[Any, str]]:
+    """A server with these tests' TIMEOUT, reaching the database at ``served_url`` (its own URL
+    by default), and the key of an account with credits."""
+    key = harness.Cli(database_url).create_account("outage", "--credits", "10").api_key
+    server = harness.start_server(served_url or database_url, tmp_path, db_timeout_seconds=str(TIMEOUT))
+    try:
+        yield server, key
+    finally:
+        server.stop()
+
+
 @pytest.fixture
 def proxied(harness, tmp_path) -> Iterator[tuple[Any, TcpProxy, str]]:
     """A server whose PostgreSQL is behind a proxy the test controls, and an account's key."""
@@ -86,12 +102,10 @@ def proxied(harness, tmp_path) -> Iterator[tuple[Any, TcpProxy, str]]:
     direct = make_url(url)
     proxy = TcpProxy(direct.host or "127.0.0.1", direct.port or 5432).start()
     through_proxy = direct.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
-    key = harness.Cli(url).create_account("outage", "--credits", "10").api_key
-    server = harness.start_server(through_proxy, tmp_path, db_timeout_seconds=str(TIMEOUT))
     try:
-        yield server, proxy, key
+        with impatient_server(harness, url, tmp_path, through_proxy) as (server, key):
+            yield server, proxy, key
     finally:
-        server.stop()
         proxy.close()
         drop()
 
@@ -148,12 +162,10 @@ def test_a_frozen_postgresql_answers_503_within_the_timeout(proxied) -> None:
 @pytest.fixture
 def locked_server(harness, backend, tmp_path) -> Iterator[tuple[Any, str, str]]:
     url, drop = harness.new_database(backend, tmp_path)
-    key = harness.Cli(url).create_account("locked", "--credits", "10").api_key
-    server = harness.start_server(url, tmp_path, db_timeout_seconds=str(TIMEOUT))
     try:
-        yield server, url, key
+        with impatient_server(harness, url, tmp_path) as (server, key):
+            yield server, url, key
     finally:
-        server.stop()
         drop()
 
 

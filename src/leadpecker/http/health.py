@@ -57,8 +57,9 @@ class Liveness(BaseModel):
 
 
 router = APIRouter(tags=["service"])
-_NOT_READY: dict[int | str, dict[str, Any]] = {
-    503: {"model": Readiness, "description": "Not ready: a check is down (with Retry-After)"}
+_READINESS: dict[str, Any] = {
+    "response_model": Readiness,
+    "responses": {503: {"model": Readiness, "description": "Not ready: a check is down (with Retry-After)"}},
 }
 
 
@@ -67,27 +68,9 @@ async def healthz() -> Liveness:
     return Liveness(status="ok")
 
 
-@router.get(
-    "/readyz",
-    summary="Readiness: database, migrations and Redis",
-    response_model=Readiness,
-    responses=_NOT_READY,
-)
-async def readyz(request: Request) -> JsonResponse:
-    return await _readiness(request)
-
-
-@router.get(
-    "/health",
-    summary="The same as /readyz (kept for existing monitors)",
-    response_model=Readiness,
-    responses=_NOT_READY,
-)
-async def health(request: Request) -> JsonResponse:
-    return await _readiness(request)
-
-
-async def _readiness(request: Request) -> JsonResponse:
+@router.get("/health", summary="The same as /readyz (kept for existing monitors)", **_READINESS)
+@router.get("/readyz", summary="Readiness: database, migrations and Redis", **_READINESS)
+async def readiness(request: Request) -> JsonResponse:
     state = request.app.state
     checks, redis = await asyncio.gather(
         _database_checks(state.db, state.migration_heads), _redis_check(state.rate_limiter)
