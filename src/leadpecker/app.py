@@ -30,6 +30,7 @@ from leadpecker.http.envelopes import (
     not_found_response,
 )
 from leadpecker.http.failures import UnexpectedFailureMiddleware
+from leadpecker.http.health import router as health_router
 from leadpecker.http.openapi import tailor_openapi
 from leadpecker.http.ratelimit import RateLimitMiddleware, build_rate_limiter
 from leadpecker.http.routes import allowed_methods
@@ -38,6 +39,8 @@ from leadpecker.http.validation import decoded_before_dependencies, to_bad_reque
 from leadpecker.kit.db import Database
 from leadpecker.kit.errors import BadRequest, LeadpeckerError
 from leadpecker.kit.json import JsonResponse
+from leadpecker.kit.logs import log_to_stderr
+from leadpecker.kit.migrate import head_revisions
 from leadpecker.kit.statistics import keep_statistics_fresh
 from leadpecker.models import Base
 from leadpecker.prospects.endpoints import router as prospects_router
@@ -55,10 +58,11 @@ the envelope of the API version: v1 `{"status": {"status": "ERROR", "code", "msg
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    log_to_stderr()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.db = Database(settings)
+        app.state.db = Database(settings, timeout_seconds=settings.db_timeout_seconds)
         # Queuing sets this so an idle embedded worker starts at once instead of at its next poll.
         app.state.work_available = asyncio.Event()
         stop = asyncio.Event()
@@ -101,16 +105,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(campaigns_router)
     app.include_router(enrichment_router)
 
-    @app.get("/health", tags=["service"], summary="Liveness and database check")
-    async def health(request: Request) -> dict[str, str]:
-        async with request.app.state.db.read() as conn:
-            await conn.exec_driver_sql("SELECT 1")
-        return {"status": "ok"}
+    app.include_router(health_router)
 
     install_docs(app)
     tailor_openapi(app)
     _install_error_handlers(app)
     limiter = build_rate_limiter(settings)
+    app.state.rate_limiter = limiter  # /readyz reads its state
+    app.state.migration_heads = head_revisions(settings.database_url)
     if limiter is not None:
         app.add_middleware(RateLimitMiddleware, limiter=limiter)
     app.add_middleware(

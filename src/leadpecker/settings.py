@@ -61,6 +61,17 @@ class Settings(BaseSettings):
         description="How often serve analyzes SQLite tables whose statistics are missing or out "
         "of date (0: never).",
     )
+    # 15 s: as long as the rate limit lets a request wait for its turn. The longest legitimate
+    # wait measured is a 20,000-prospect add_prospects_list holding SQLite's write lock: 7-12 s
+    # on a 2-core machine at load average 14; on PostgreSQL the same add is ~20 statements of
+    # 1,000 rows (17-18 s in all), each far below the limit.
+    db_timeout_seconds: float = Field(
+        default=15.0,
+        gt=0,
+        description="How long an API request waits for the database at any one step (a pooled or "
+        "new connection, SQLite's write lock, one PostgreSQL statement) before it answers 503; "
+        "the operator's commands (imports, migrations) are not limited.",
+    )
 
     # Slow and hostile clients (http/slow_clients.py, http/bodies.py). A request head is a
     # request line and headers: real clients send well under 8 KiB.

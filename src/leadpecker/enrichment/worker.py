@@ -24,10 +24,13 @@ from leadpecker.credits import service as credits
 from leadpecker.enrichment.repository import ClaimedItem, EnrichmentRepository, WorkQueueRepository
 from leadpecker.enrichment.sources import ENRICHABLE_FIELDS, EnrichmentSource, Identity, Match
 from leadpecker.kit.db import Database
+from leadpecker.kit.outages import database_unavailable
 from leadpecker.kit.types import utcnow
 from leadpecker.prospects.repository import ProspectRepository
 
 log = logging.getLogger("leadpecker.worker")
+
+OUTAGE_PAUSE_MAX_SECONDS = 8.0
 
 # Stored prospect fields that describe the person to a source (hint names → prospect names).
 _IDENTITY_FIELDS = {
@@ -76,6 +79,7 @@ class EnrichmentWorker:
         self.db = db
         self.sources = list(sources)
         self.config = config
+        self._outage_pause = 0.0  # seconds; 0 while the database answers
 
     async def run(self, stop: asyncio.Event, wake: asyncio.Event | None = None) -> None:
         """Work until ``stop`` is set; sleep when idle until woken or the poll interval ends."""
@@ -125,13 +129,21 @@ class EnrichmentWorker:
 
     async def _claim_or_none(self) -> _Claim | None:
         """A claim, or None when nothing is claimable or claiming failed (logged; the loop
-        goes on after a pause)."""
+        goes on after a pause). While the database is unavailable the pause doubles up to
+        OUTAGE_PAUSE_MAX_SECONDS, and each failure is one line, not a traceback."""
         try:
-            return await self._claim()
-        except Exception:
-            log.exception("claiming failed; retrying")
-            await asyncio.sleep(1)
+            claim = await self._claim()
+        except Exception as error:
+            if (reason := database_unavailable(error)) is None:
+                log.exception("claiming failed; retrying")
+                pause = 1.0
+            else:
+                pause = self._outage_pause = min(self._outage_pause * 2 or 1.0, OUTAGE_PAUSE_MAX_SECONDS)
+                log.warning("the database is unavailable (%s); claiming again in %.0f s", reason, pause)
+            await asyncio.sleep(pause)
             return None
+        self._outage_pause = 0.0
+        return claim
 
     async def _claim(self) -> _Claim | None:
         token = uuid.uuid4().hex

@@ -24,6 +24,7 @@ V2_TITLES = {
     431: "Request Header Fields Too Large",
     429: "Too Many Requests",
     500: "Internal server error",
+    503: "Service Unavailable",
 }
 
 V1_UNAUTHORIZED = (
@@ -37,6 +38,10 @@ V2_TOO_MANY = "Too many requests. Only one request per API key is processed at a
 V1_UNKNOWN = "Unknown error."
 V2_UNKNOWN = "An unexpected error has occurred. Please try again later."
 V2_NOT_FOUND = "Requested resource does not exist"
+UNAVAILABLE = "The service is temporarily unavailable: its database does not answer. Please try again later."
+# Long enough not to hammer a database that is coming back, short enough that clients resume
+# soon after it did (a PostgreSQL restart takes a few seconds).
+RETRY_AFTER_SECONDS = 5
 
 
 def is_v1(path: str) -> bool:
@@ -91,3 +96,13 @@ def internal_error_response(path: str) -> JsonResponse:
     if is_v1(path):
         return JsonResponse(v1_body("E_UNNOWN", V1_UNKNOWN), 500)
     return JsonResponse(v2_body(500, V2_UNKNOWN), 500)
+
+
+def unavailable_response(path: str) -> JsonResponse:
+    """503: the database is out of reach for now. v1 has no code of its own for it; E_UNNOWN
+    is the reference's code for a failure that is not the client's, and the status and the
+    message tell the client that trying again later is the remedy."""
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if is_v1(path):
+        return JsonResponse(v1_body("E_UNNOWN", UNAVAILABLE), 503, headers=headers)
+    return JsonResponse(v2_body(503, UNAVAILABLE), 503, headers=headers)

@@ -47,6 +47,7 @@ V1_ERRORS = _errors(
         413: "Request body over the size limit",
         431: "Request line and headers over the size limit",
         500: "Unknown error (E_UNNOWN)",
+        503: "The database is unavailable for now (E_UNNOWN); try again after Retry-After seconds",
     },
 )
 V2_ERRORS = _errors(
@@ -61,6 +62,7 @@ V2_ERRORS = _errors(
         431: "Request line and headers over the size limit",
         429: "Rate limit: too many requests for this key",
         500: "Unexpected error",
+        503: "The database is unavailable for now; try again after Retry-After seconds",
     },
 )
 

@@ -6,6 +6,9 @@ import asyncio
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection
 
 
 def alembic_config(database_url: str) -> Config:
@@ -23,3 +26,13 @@ def upgrade_to_head(database_url: str) -> None:
 
 async def upgrade_to_head_async(database_url: str) -> None:
     await asyncio.to_thread(upgrade_to_head, database_url)
+
+
+def head_revisions(database_url: str) -> set[str]:
+    """The revisions this code's migrations end at (read from the migration scripts)."""
+    return set(ScriptDirectory.from_config(alembic_config(database_url)).get_heads())
+
+
+def applied_revisions(connection: Connection) -> set[str]:
+    """The revisions the database is at (Alembic's version table; empty before the first)."""
+    return set(MigrationContext.configure(connection).get_current_heads())
