@@ -47,7 +47,9 @@ class Database:
     def __init__(self, settings: Settings) -> None:
         self.url = async_database_url(settings.database_url)
         self.dialect = make_url(self.url).get_backend_name()
-        kwargs: dict[str, Any] = {}
+        # A statement's error (logged with its trace) names the statement but not its bound
+        # values: they are searched emails and other personal data.
+        kwargs: dict[str, Any] = {"hide_parameters": True}
         if self.is_postgresql:
             kwargs.update(pool_size=settings.db_pool_size, max_overflow=settings.db_pool_size)
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
@@ -59,7 +61,7 @@ class Database:
             # LIFO: the connection used last is used next, so its page cache is the warm one and
             # what it remembers (search.repository's bucket counts) is found again.
             self.inline_engine = create_engine(
-                make_url(self.url).set(drivername="sqlite+pysqlite"), pool_use_lifo=True
+                make_url(self.url).set(drivername="sqlite+pysqlite"), pool_use_lifo=True, hide_parameters=True
             )
             _configure_sqlite(self.inline_engine, settings.sqlite_busy_timeout_ms, read_only=True)
 
