@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from leadpecker import __version__
 from leadpecker.campaigns.endpoints import router as campaigns_router
+from leadpecker.enrichment import service as enrichment
 from leadpecker.enrichment.endpoints import router as enrichment_router
 from leadpecker.enrichment.runner import build_worker
 from leadpecker.http.auth import current_account
@@ -24,10 +25,11 @@ from leadpecker.http.envelopes import (
     not_found_response,
 )
 from leadpecker.http.failures import UnexpectedFailureMiddleware
+from leadpecker.http.observe import ObservingMiddleware, RoutedScopeMiddleware
 from leadpecker.http.openapi import without_422
 from leadpecker.http.ratelimit import RateLimitMiddleware, build_rate_limiter
-from leadpecker.http.timing import ServerTimingMiddleware
 from leadpecker.http.validation import decoded_before_dependencies, to_bad_request
+from leadpecker.kit import metrics
 from leadpecker.kit.db import Database
 from leadpecker.kit.errors import BadRequest, LeadpeckerError
 from leadpecker.kit.json import JsonResponse
@@ -95,14 +97,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await conn.exec_driver_sql("SELECT 1")
         return {"status": "ok"}
 
+    @app.get("/metrics", tags=["service"], summary="Prometheus metrics", response_class=Response)
+    async def prometheus_metrics(request: Request) -> Response:
+        depth = await enrichment.queue_depth(request.app.state.db)
+        return Response(metrics.exposition(depth), media_type=metrics.CONTENT_TYPE_LATEST)
+
     without_422(app)
     _install_error_handlers(app)
     limiter = build_rate_limiter(settings)
+    app.add_middleware(RoutedScopeMiddleware)  # innermost: it sees the scope the router fills
     if limiter is not None:
         app.add_middleware(RateLimitMiddleware, limiter=limiter)
     app.add_middleware(RequestBodyMiddleware, max_body_bytes=settings.max_body_bytes)
-    app.add_middleware(ServerTimingMiddleware)
-    app.add_middleware(UnexpectedFailureMiddleware)  # outermost: it answers for all the others
+    app.add_middleware(UnexpectedFailureMiddleware)  # it answers for all the others …
+    app.add_middleware(ObservingMiddleware)  # … and this one times, logs and counts its answers too
     return app
 
 
