@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from leadpecker import __version__
 from leadpecker.campaigns.endpoints import router as campaigns_router
+from leadpecker.enrichment import service as enrichment
 from leadpecker.enrichment.endpoints import router as enrichment_router
 from leadpecker.enrichment.runner import build_worker
 from leadpecker.http.auth import current_account
@@ -31,15 +32,15 @@ from leadpecker.http.envelopes import (
 )
 from leadpecker.http.failures import UnexpectedFailureMiddleware
 from leadpecker.http.health import router as health_router
+from leadpecker.http.observe import ObservingMiddleware, RoutedScopeMiddleware
 from leadpecker.http.openapi import tailor_openapi
 from leadpecker.http.ratelimit import RateLimitMiddleware, build_rate_limiter
 from leadpecker.http.routes import allowed_methods
-from leadpecker.http.timing import ServerTimingMiddleware
 from leadpecker.http.validation import decoded_before_dependencies, to_bad_request
+from leadpecker.kit import metrics
 from leadpecker.kit.db import Database
 from leadpecker.kit.errors import BadRequest, LeadpeckerError
 from leadpecker.kit.json import JsonResponse
-from leadpecker.kit.logs import log_to_stderr
 from leadpecker.kit.migrate import head_revisions
 from leadpecker.kit.statistics import keep_statistics_fresh
 from leadpecker.models import Base
@@ -58,7 +59,6 @@ the envelope of the API version: v1 `{"status": {"status": "ERROR", "code", "msg
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    log_to_stderr()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -107,12 +107,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(health_router)
 
+    @app.get("/metrics", tags=["service"], summary="Prometheus metrics", response_class=Response)
+    async def prometheus_metrics(request: Request) -> Response:
+        depth = await enrichment.queue_depth(request.app.state.db)
+        degraded = limiter.degraded if limiter is not None else None
+        return Response(
+            metrics.exposition(depth, rate_limit_degraded=degraded), media_type=metrics.CONTENT_TYPE_LATEST
+        )
+
     install_docs(app)
     tailor_openapi(app)
     _install_error_handlers(app)
     limiter = build_rate_limiter(settings)
     app.state.rate_limiter = limiter  # /readyz reads its state
     app.state.migration_heads = head_revisions(settings.database_url)
+    app.add_middleware(RoutedScopeMiddleware)  # innermost: it sees the scope the router fills
     if limiter is not None:
         app.add_middleware(RateLimitMiddleware, limiter=limiter)
     app.add_middleware(
@@ -120,8 +129,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_body_bytes=settings.max_body_bytes,
         body_timeout=settings.body_timeout_seconds,
     )
-    app.add_middleware(ServerTimingMiddleware)
-    app.add_middleware(UnexpectedFailureMiddleware)  # outermost: it answers for all the others
+    app.add_middleware(UnexpectedFailureMiddleware)  # it answers for all the others …
+    app.add_middleware(ObservingMiddleware)  # … and this one times, logs and counts its answers too
     return app
 
 

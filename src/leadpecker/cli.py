@@ -14,9 +14,11 @@ from pydantic import BaseModel
 from rich.console import Console
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from leadpecker.kit import metrics
 from leadpecker.kit.db import Database
 from leadpecker.kit.errors import UsageError
 from leadpecker.kit.files import ParsedBatches, validate_rows
+from leadpecker.kit.logs import configure_logging
 from leadpecker.kit.migrate import upgrade_to_head
 from leadpecker.settings import get_settings
 
@@ -29,6 +31,12 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console(stderr=True, soft_wrap=True)
+
+
+@app.callback()
+def _every_command() -> None:
+    """Runs before every sub-command: one way to log in every leadpecker process."""
+    configure_logging(get_settings())
 
 
 def run_with_db(work: Callable[[Database], Awaitable[T]]) -> T:
@@ -80,6 +88,7 @@ def import_for_account(
 
 
 def report_load(loaded: int, what: str, problems: list[str], elapsed: float) -> None:
+    metrics.count_import(what, loaded, len(problems))
     for problem in problems[:20]:
         console.print(f"[yellow]skipped[/yellow] {problem}")
     if len(problems) > 20:

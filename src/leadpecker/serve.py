@@ -6,10 +6,12 @@ import os
 
 import typer
 import uvicorn
+from fastapi import FastAPI
 
 from leadpecker.app import create_app
 from leadpecker.http.slow_clients import guarded_protocol
-from leadpecker.kit import allocator
+from leadpecker.kit import allocator, metrics
+from leadpecker.kit.logs import configure_logging
 from leadpecker.kit.migrate import upgrade_to_head
 from leadpecker.settings import get_settings
 
@@ -41,21 +43,38 @@ def register_serve(app: typer.Typer) -> None:
             from leadpecker.demo.cli import ensure_demo
 
             ensure_demo(host=host, port=port)
+        # uvicorn logs through what configure_logging set up (log_config=None), and its access
+        # line, which prints each path with its query string, is off: http/observe.py logs one
+        # that names the route's template instead.
         if workers == 1:
             allocator.keep_freed_memory()
             uvicorn.run(
-                create_app(settings), host=host, port=port, log_level="info", http=guarded_protocol(settings)
+                create_app(settings),
+                host=host,
+                port=port,
+                log_config=None,
+                access_log=False,
+                http=guarded_protocol(settings),
             )
         else:
             # Each process builds its own app (and database pool) from the same environment,
             # and its allocator reads its settings from it when the process starts.
             os.environ.update(allocator.ENVIRONMENT)
-            uvicorn.run(
-                "leadpecker.app:create_app",
-                factory=True,
-                workers=workers,
-                host=host,
-                port=port,
-                log_level="info",
-                http=guarded_protocol(settings),
-            )
+            with metrics.processes_share_metrics():
+                uvicorn.run(
+                    "leadpecker.serve:serving_process_app",
+                    factory=True,
+                    workers=workers,
+                    host=host,
+                    port=port,
+                    log_config=None,
+                    access_log=False,
+                    http=guarded_protocol(settings),
+                )
+
+
+def serving_process_app() -> FastAPI:
+    """The app of one of ``serve --workers N``'s processes, logging as serve does."""
+    settings = get_settings()
+    configure_logging(settings)
+    return create_app(settings)

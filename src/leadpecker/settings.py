@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -84,6 +85,18 @@ class Settings(BaseSettings):
         gt=0,
         description="A body not received in this time, plus 1 s per 1,000 bytes received, gets 408.",
     )
+
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="Log lines as readable text, or one JSON object per line."
+    )
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        default="info", description="Level of leadpecker's and uvicorn's own loggers."
+    )
+
+    @field_validator("log_format", "log_level", mode="before")
+    @classmethod
+    def _in_any_case(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
 
 @lru_cache(maxsize=1)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import signal
 
 import typer
@@ -27,14 +26,12 @@ def register_worker(app: typer.Typer) -> None:
         """Run an enrichment worker against the configured database until SIGINT/SIGTERM.
         Run as many as you like, beside `serve` or instead of its embedded worker
         (LEADPECKER_WORKER_EMBEDDED=false)."""
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
 
         async def work(db: Database) -> None:
             stop = asyncio.Event()
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(sig, stop.set)
-            logging.getLogger("leadpecker.worker").info("enrichment worker started")
             await build_worker(db, get_settings()).run(stop)
 
         run_with_db(work)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import ColumnElement
 
@@ -176,6 +176,12 @@ class WorkQueueRepository:
         not take the write lock (SQLite's only one) many times a second for nothing."""
         query = select(EnrichmentItem.id).where(*_claimable(now)).limit(1)
         return (await self.conn.execute(query)).first() is not None
+
+    async def pending_count(self) -> int:
+        """Items waiting or being worked on: counts the partial index of pending items, so
+        the cost follows the queue, not the table's history."""
+        query = select(func.count()).select_from(EnrichmentItem).where(EnrichmentItem.status == "PENDING")
+        return (await self.conn.execute(query)).scalar_one()
 
     async def claim(self, limit: int, token: str, now: datetime, lease_until: datetime) -> list[ClaimedItem]:
         """Lease up to ``limit`` pending items, oldest first, whose lease is free or expired.

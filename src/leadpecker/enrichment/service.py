@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from leadpecker.credits import service as credits
-from leadpecker.enrichment.repository import EnrichmentRepository, ItemRecord
+from leadpecker.enrichment.repository import EnrichmentRepository, ItemRecord, WorkQueueRepository
 from leadpecker.enrichment.schemas import EnrichmentProspectIn
 from leadpecker.kit.db import Database
 from leadpecker.kit.fields import normalise_email
@@ -91,3 +91,9 @@ async def batch_statuses(db: Database, account_id: int, batch_uuid: str) -> list
         return None
     async with db.read() as conn:
         return await EnrichmentRepository(conn, account_id).records_of_batch(canonical)
+
+
+async def queue_depth(db: Database) -> int:
+    """Enrichment items pending, across accounts (for the metrics)."""
+    async with db.read(threaded=True) as conn:  # not on the API's event loop
+        return await WorkQueueRepository(conn).pending_count()

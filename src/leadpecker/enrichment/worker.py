@@ -20,9 +20,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from leadpecker.accounts.service import millis_to_credits
 from leadpecker.credits import service as credits
 from leadpecker.enrichment.repository import ClaimedItem, EnrichmentRepository, WorkQueueRepository
 from leadpecker.enrichment.sources import ENRICHABLE_FIELDS, EnrichmentSource, Identity, Match
+from leadpecker.kit import metrics
 from leadpecker.kit.db import Database
 from leadpecker.kit.outages import database_unavailable
 from leadpecker.kit.types import utcnow
@@ -88,6 +90,7 @@ class EnrichmentWorker:
         # every claim or two; freezing keeps those collections from rescanning the permanent
         # objects (measured: 12 % of the worker's time went to them).
         gc.freeze()
+        log.info("enrichment worker started")
         wake = wake or asyncio.Event()
         # Pipelined: claim N+1 is matched (reads, mostly Python) while claim N's finish (one
         # write transaction, mostly in the database's own thread) runs, so one worker keeps
@@ -232,6 +235,24 @@ class EnrichmentWorker:
                 raise LeaseLost()
             for account_id, account_plans in by_account.items():
                 await self._write(conn, account_id, account_plans, now)
+        self._report(plans)
+
+    def _report(self, plans: list[_Plan]) -> None:
+        """Count a committed finish (metrics and one log line per claim, not per item)."""
+        enriched = [plan for plan in plans if plan.changes]
+        retried_out = self.config.max_attempts
+        gave_up = sum(1 for plan in plans if not plan.changes and plan.item.attempts > retried_out)
+        charged = sum(plan.item.reserved_millis for plan in enriched)
+        not_enriched = len(plans) - len(enriched) - gave_up
+        metrics.count_enrichment(len(enriched), not_enriched, gave_up, charged)
+        log.info(
+            "finished %d items: %d enriched, %d not enriched, %d gave up; %s credits charged",
+            len(plans),
+            len(enriched),
+            not_enriched,
+            gave_up,
+            millis_to_credits(charged),
+        )
 
     async def _merge(self, conn: AsyncConnection, account_id: int, plans: list[_Plan]) -> None:
         """Each matched plan's changes: what its match fills on the prospect as it is now."""

@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 
 from leadpecker.accounts.repository import KeyOwner
 from leadpecker.accounts.service import authenticate
+from leadpecker.http.observe import note_account
 
 
 def presented_key(headers: dict[str, str] | object) -> str | None:
@@ -40,7 +41,9 @@ def presented_key(headers: dict[str, str] | object) -> str | None:
 
 
 async def current_account(request: Request) -> KeyOwner:
-    return await authenticate(request.app.state.db, presented_key(request.headers))
+    owner = await authenticate(request.app.state.db, presented_key(request.headers))
+    note_account(request.scope, owner.account_id)  # for the request's access line
+    return owner
 
 
 CurrentAccount = Annotated[KeyOwner, Depends(current_account)]

@@ -22,7 +22,8 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from leadpecker.http.auth import presented_key
-from leadpecker.http.envelopes import error_response
+from leadpecker.http.envelopes import error_response, is_v1
+from leadpecker.kit import metrics
 from leadpecker.kit.errors import TooManyRequests
 from leadpecker.settings import Settings
 
@@ -302,4 +303,5 @@ class RateLimitMiddleware:
             async with self.limiter.hold(line):
                 await self.app(scope, receive, send)
         except TooManyRequests as refusal:
+            metrics.RATE_LIMIT_REFUSALS.labels("v1" if is_v1(scope["path"]) else "v2").inc()
             await error_response(scope["path"], refusal)(scope, receive, send)
