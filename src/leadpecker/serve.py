@@ -8,8 +8,9 @@ import typer
 import uvicorn
 
 from leadpecker.app import create_app
+from leadpecker.cli import prepare_database
 from leadpecker.kit import allocator
-from leadpecker.kit.migrate import upgrade_to_head
+from leadpecker.kit.listen import ensure_can_listen
 from leadpecker.settings import get_settings
 
 
@@ -17,7 +18,7 @@ def register_serve(app: typer.Typer) -> None:
     @app.command()
     def serve(
         host: str = typer.Option(None, help="Interface to listen on (default 127.0.0.1)."),
-        port: int = typer.Option(None, help="Port to listen on (default 8000)."),
+        port: int = typer.Option(None, min=1, max=65_535, help="Port to listen on (default 8000)."),
         demo: bool = typer.Option(False, help="Load the demo account and data first if absent."),
         workers: int = typer.Option(
             1, min=1, help="API processes sharing the port (more than one needs LEADPECKER_REDIS_URL)."
@@ -35,11 +36,13 @@ def register_serve(app: typer.Typer) -> None:
                 "LEADPECKER_REDIS_URL (or LEADPECKER_RATE_LIMIT_ENABLED=false)",
                 param_hint="--workers",
             )
-        upgrade_to_head(settings.database_url)
+        ensure_can_listen(host, port)
         if demo:
             from leadpecker.demo.cli import ensure_demo
 
-            ensure_demo(host=host, port=port)
+            ensure_demo(host=host, port=port)  # which prepares the database first, as every command
+        else:
+            prepare_database(settings)
         if workers == 1:
             allocator.keep_freed_memory()
             uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
