@@ -3,47 +3,113 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import time
 from collections.abc import Awaitable, Callable
 from functools import partial
 from pathlib import Path
-from typing import NoReturn, TypeVar
+from typing import Any, TypeVar
 
 import typer
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from rich.console import Console
+from rich.markup import escape
 from sqlalchemy.ext.asyncio import AsyncConnection
+from typer.core import TyperGroup
 
+from leadpecker import __version__
 from leadpecker.kit import metrics
+from leadpecker.kit.cli_errors import failure_line, shown_database_url
 from leadpecker.kit.db import Database
-from leadpecker.kit.errors import UsageError
 from leadpecker.kit.files import ParsedBatches, validate_rows
 from leadpecker.kit.logs import configure_logging
 from leadpecker.kit.migrate import upgrade_to_head
-from leadpecker.settings import get_settings
+from leadpecker.settings import Settings, get_settings
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 
+console = Console(stderr=True, soft_wrap=True)
+
+# The click that typer runs on (its own copy since typer 0.2x, click itself before): its error
+# classes, found through the one typer exports.
+_click_errors = importlib.import_module(typer.BadParameter.__module__)
+
+
+class _Leadpecker(TyperGroup):
+    """The root command, which every sub-command runs inside: a failure the operator can fix
+    (kit/cli_errors.py says which) ends here as one line on stderr, ``error: …``, and exit
+    code 1; a mistake in the command line itself (unknown option, bad value) as one line and
+    exit code 2, click's. Anything else is a bug and keeps its traceback."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except getattr(_click_errors, "NoArgsIsHelpError", ()):
+            raise  # a group named without a sub-command: its help, as typer shows it
+        except _click_errors.UsageError as error:
+            # Typer would print the usage and a boxed message; the line says where help is.
+            command = (error.ctx or ctx).command_path
+            report_error(f"{error.format_message()} — see {command} --help")
+            raise typer.Exit(error.exit_code) from None
+        except (_click_errors.ClickException, typer.Exit, typer.Abort):
+            raise
+        except Exception as error:
+            line = failure_line(error, _configured_database_url())
+            if line is None:
+                raise
+            report_error(line)
+            raise typer.Exit(1) from None
+
+
+def _configured_database_url() -> str | None:
+    try:
+        return get_settings().database_url
+    except ValidationError:
+        return None
+
+
+def report_error(line: str) -> None:
+    console.print(f"[red]error:[/red] {escape(line)}", highlight=False)
+
+
+def _show_version(shown: bool) -> None:
+    if shown:
+        typer.echo(f"leadpecker {__version__}")
+        raise typer.Exit()
+
+
 app = typer.Typer(
+    cls=_Leadpecker,
     help="leadpecker: a self-hosted, wire-compatible Woodpecker.co prospect API.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-console = Console(stderr=True, soft_wrap=True)
 
 
 @app.callback()
-def _every_command() -> None:
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_show_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
     """Runs before every sub-command: one way to log in every leadpecker process."""
     configure_logging(get_settings())
 
 
-def run_with_db(work: Callable[[Database], Awaitable[T]]) -> T:
-    """Bring the schema up to date, run ``work`` on a fresh engine, and always dispose of it.
-    A UsageError becomes a one-line message and exit code 1."""
-    settings = get_settings()
+def prepare_database(settings: Settings) -> None:
+    """What every command that uses the database does first: bring the schema up to date,
+    then say on stderr which database it uses (stdout stays clean for ``--json``). Said after
+    migrating, so that a database that cannot be reached gets its one error line alone."""
     upgrade_to_head(settings.database_url)
+    console.print(f"database: {shown_database_url(settings.database_url)}", markup=False, highlight=False)
+
+
+def run_with_db(work: Callable[[Database], Awaitable[T]]) -> T:
+    """Prepare the database (``prepare_database``), run ``work`` on a fresh engine, and always
+    dispose of it. A failure it raises is told by the root command, in one line."""
+    settings = get_settings()
+    prepare_database(settings)
 
     async def main() -> T:
         db = Database(settings)
@@ -52,10 +118,7 @@ def run_with_db(work: Callable[[Database], Awaitable[T]]) -> T:
         finally:
             await db.dispose()
 
-    try:
-        return asyncio.run(main())
-    except UsageError as error:
-        fail(error)
+    return asyncio.run(main())
 
 
 def import_for_account(
@@ -97,11 +160,6 @@ def report_load(loaded: int, what: str, problems: list[str], elapsed: float) -> 
     console.print(f"loaded {loaded} {what} in {elapsed:.1f} s ({rate:,.0f} rows/s)")
 
 
-def fail(error: UsageError) -> NoReturn:
-    console.print(f"[red]error:[/red] {error}")
-    raise typer.Exit(1)
-
-
 def _register() -> None:
     # Imported here: each feature's CLI imports run_with_db from this module.
     from leadpecker.accounts.cli import accounts_app, credits_app, keys_app
@@ -131,8 +189,4 @@ _register()
 
 
 def main() -> None:
-    try:
-        app()
-    except UsageError as error:  # raised outside run_with_db, e.g. while opening a file
-        console.print(f"[red]error:[/red] {error}")
-        raise SystemExit(1) from None
+    app(prog_name="leadpecker")  # also when run as ``python -m leadpecker``

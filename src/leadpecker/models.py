@@ -325,7 +325,8 @@ LEDGER_KINDS = ("GRANT", "RESERVE", "CHARGE", "RELEASE")
 class CreditLedgerEntry(Base):
     """Every movement of an account's credits, in thousandths.
 
-    The account's available balance moves with GRANT (+), RESERVE (−, one per queued batch) and
+    The account's available balance moves with GRANT (the operator's: + for ``credits add``,
+    either sign for the difference ``credits set`` makes), RESERVE (−, one per queued batch) and
     RELEASE (+, an item that found nothing); CHARGE records that an item's reservation was
     spent (no balance effect). A unique (item, kind) makes a second charge or release of one
     item impossible.

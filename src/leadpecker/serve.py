@@ -9,10 +9,11 @@ import uvicorn
 from fastapi import FastAPI
 
 from leadpecker.app import create_app
+from leadpecker.cli import prepare_database
 from leadpecker.http.slow_clients import guarded_protocol
 from leadpecker.kit import allocator, metrics
+from leadpecker.kit.listen import ensure_can_listen
 from leadpecker.kit.logs import configure_logging
-from leadpecker.kit.migrate import upgrade_to_head
 from leadpecker.settings import get_settings
 
 
@@ -20,7 +21,7 @@ def register_serve(app: typer.Typer) -> None:
     @app.command()
     def serve(
         host: str = typer.Option(None, help="Interface to listen on (default 127.0.0.1)."),
-        port: int = typer.Option(None, help="Port to listen on (default 8000)."),
+        port: int = typer.Option(None, min=1, max=65_535, help="Port to listen on (default 8000)."),
         demo: bool = typer.Option(False, help="Load the demo account and data first if absent."),
         workers: int = typer.Option(
             1, min=1, help="API processes sharing the port (more than one needs LEADPECKER_REDIS_URL)."
@@ -38,11 +39,13 @@ def register_serve(app: typer.Typer) -> None:
                 "LEADPECKER_REDIS_URL (or LEADPECKER_RATE_LIMIT_ENABLED=false)",
                 param_hint="--workers",
             )
-        upgrade_to_head(settings.database_url)
+        ensure_can_listen(host, port)
         if demo:
             from leadpecker.demo.cli import ensure_demo
 
-            ensure_demo(host=host, port=port)
+            ensure_demo(host=host, port=port)  # which prepares the database first, as every command
+        else:
+            prepare_database(settings)
         # uvicorn logs through what configure_logging set up (log_config=None), and its access
         # line, which prints each path with its query string, is off: http/observe.py logs one
         # that names the route's template instead.

@@ -16,12 +16,22 @@ class Settings(BaseSettings):
         default="sqlite:///leadpecker.db",
         description="sqlite:///path or postgresql://user@host/db; the async driver is chosen for you.",
     )
+
+    @field_validator("database_url")
+    @classmethod
+    def _usable_database_url(cls, url: str) -> str:
+        """Refused here, so that the message names LEADPECKER_DATABASE_URL like any setting's."""
+        from leadpecker.kit.db import async_database_url  # kit.db imports this module
+
+        async_database_url(url)
+        return url
+
     redis_url: str | None = Field(
         default=None,
         description="When set, the per-key rate limit is shared through Redis by every API process.",
     )
     host: str = "127.0.0.1"
-    port: int = 8000
+    port: int = Field(default=8000, ge=1, le=65_535)
 
     rate_limit_enabled: bool = True
     rate_limit_concurrency: int = Field(default=1, ge=1, description="Requests processed at once per key.")

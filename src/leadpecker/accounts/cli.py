@@ -12,7 +12,7 @@ from leadpecker.accounts import service
 from leadpecker.cli import run_with_db
 
 accounts_app = typer.Typer(help="Create and list accounts.", no_args_is_help=True)
-keys_app = typer.Typer(help="Create and revoke API keys.", no_args_is_help=True)
+keys_app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
 credits_app = typer.Typer(help="Manage an account's credit balance.", no_args_is_help=True)
 out = Console()
 
@@ -36,9 +36,27 @@ def create(
 
 
 @accounts_app.command("list")
-def list_accounts() -> None:
+def list_accounts(
+    as_json: bool = typer.Option(
+        False, "--json", help="One JSON array: id, name, credits (exact, as a string), api_access, created."
+    ),
+) -> None:
     """List accounts with their credits and API access."""
     accounts = run_with_db(service.list_accounts)
+    if as_json:
+        listed = [
+            {
+                "id": account.id,
+                "name": account.name,
+                # A string: the exact decimal, which a JSON number read as a float may not keep.
+                "credits": str(service.millis_to_credits(account.credit_millis)),
+                "api_access": account.api_access,
+                "created": account.created_at.isoformat(timespec="seconds"),
+            }
+            for account in accounts
+        ]
+        typer.echo(json.dumps(listed))
+        return
     table = Table("id", "name", "credits", "api access", "created")
     for account in accounts:
         table.add_row(
@@ -58,6 +76,40 @@ def create_key(account: str = typer.Argument(..., help="Account id or name.")) -
     out.print(f"new API key for {owner.name} (shown once): [bold green]{raw_key}[/bold green]")
 
 
+@keys_app.command("list")
+def list_keys(
+    account: str = typer.Argument(None, help="Account id or name (default: every account)."),
+    as_json: bool = typer.Option(
+        False, "--json", help="One JSON array: account_id, account, prefix, created, revoked."
+    ),
+) -> None:
+    """List API keys by their shown prefix (the keys themselves are never stored), live and
+    revoked."""
+    keys = run_with_db(lambda db: service.list_keys(db, account))
+    if as_json:
+        listed = [
+            {
+                "account_id": key.account_id,
+                "account": key.account_name,
+                "prefix": key.prefix,
+                "created": key.created_at.isoformat(timespec="seconds"),
+                "revoked": key.revoked_at.isoformat(timespec="seconds") if key.revoked_at else None,
+            }
+            for key in keys
+        ]
+        typer.echo(json.dumps(listed))
+        return
+    table = Table("account", "key", "created", "revoked")
+    for key in keys:
+        table.add_row(
+            f"{key.account_name} (id {key.account_id})",
+            f"{key.prefix}…",
+            key.created_at.strftime("%Y-%m-%d %H:%M"),
+            key.revoked_at.strftime("%Y-%m-%d %H:%M") if key.revoked_at else "",
+        )
+    out.print(table)
+
+
 @keys_app.command("revoke")
 def revoke_key(key_prefix: str = typer.Argument(..., help="The key's first characters.")) -> None:
     """Revoke a key; requests with it get 401 from now on."""
@@ -73,3 +125,16 @@ def add_credits(
     """Add credits to an account's balance."""
     owner, balance = run_with_db(lambda db: service.add_credits(db, account, amount))
     out.print(f"{owner.name}: balance is now {service.millis_to_credits(balance)} credits")
+
+
+@credits_app.command("set")
+def set_credits(
+    account: str = typer.Argument(..., help="Account id or name."),
+    amount: str = typer.Argument(..., help="The new balance; decimals allowed (e.g. 7.5), not below 0."),
+) -> None:
+    """Set an account's available balance, raising or lowering it; the ledger records the
+    difference. Credits reserved by enrichments in progress are not part of it: those that
+    find nothing come back on top of the new balance."""
+    owner, balance, difference = run_with_db(lambda db: service.set_credits(db, account, amount))
+    change = f"{service.millis_to_credits(difference):+}" if difference else "unchanged"
+    out.print(f"{owner.name}: balance is now {service.millis_to_credits(balance)} credits ({change})")

@@ -31,6 +31,17 @@ class KeyOwner:
     api_access: bool
 
 
+@dataclass(frozen=True, slots=True)
+class KeyRow:
+    """A key as an operator may see it: its shown prefix, never the key or its hash."""
+
+    account_id: int
+    account_name: str
+    prefix: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
 _ACCOUNT_COLUMNS = (
     Account.id,
     Account.name,
@@ -118,6 +129,17 @@ class ApiKeyRepository:
             .returning(ApiKey.prefix)
         )
         return list(result.scalars())
+
+    async def list(self, account_id: int | None) -> list[KeyRow]:
+        """Keys of one account (or of all), by account and then in the order they were made."""
+        query = (
+            select(ApiKey.account_id, Account.name, ApiKey.prefix, ApiKey.created_at, ApiKey.revoked_at)
+            .join(Account, Account.id == ApiKey.account_id)
+            .order_by(ApiKey.account_id, ApiKey.id)
+        )
+        if account_id is not None:
+            query = query.where(ApiKey.account_id == account_id)
+        return [KeyRow(*row) for row in await self.conn.execute(query)]
 
     async def live_prefixes_like(self, prefix: str) -> list[str]:
         result = await self.conn.execute(

@@ -8,7 +8,13 @@ import secrets
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from leadpecker.accounts.repository import AccountRepository, AccountRow, ApiKeyRepository, KeyOwner
+from leadpecker.accounts.repository import (
+    AccountRepository,
+    AccountRow,
+    ApiKeyRepository,
+    KeyOwner,
+    KeyRow,
+)
 from leadpecker.credits import service as credit_service
 from leadpecker.kit.db import Database
 from leadpecker.kit.errors import Forbidden, Unauthorized, UsageError
@@ -136,6 +142,25 @@ async def add_credits(db: Database, id_or_name: str, amount: str) -> tuple[Accou
     async with db.write() as conn:
         balance = await credit_service.grant(conn, account.id, millis)
     return account, balance
+
+
+async def set_credits(db: Database, id_or_name: str, amount: str) -> tuple[AccountRow, int, int]:
+    """Set an account's available balance; returns the account, the balance and the difference
+    the ledger recorded."""
+    millis = credits_to_millis(amount)
+    if millis < 0:
+        raise UsageError("a balance cannot be negative")
+    account = await find_account(db, id_or_name)
+    async with db.write() as conn:
+        difference = await credit_service.set_balance(conn, account.id, millis)
+    return account, millis, difference
+
+
+async def list_keys(db: Database, id_or_name: str | None) -> list[KeyRow]:
+    """Every key (live and revoked) of one account, or of all accounts."""
+    account_id = (await find_account(db, id_or_name)).id if id_or_name is not None else None
+    async with db.read() as conn:
+        return await ApiKeyRepository(conn).list(account_id)
 
 
 async def authenticate(db: Database, raw_key: str | None) -> KeyOwner:

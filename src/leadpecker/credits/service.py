@@ -22,6 +22,17 @@ async def grant(conn: AsyncConnection, account_id: int, millis: int) -> int:
     return balance
 
 
+async def set_balance(conn: AsyncConnection, account_id: int, millis: int) -> int:
+    """Make the available balance exactly ``millis`` (raising or lowering it) with one GRANT of
+    the difference, so the ledger still adds up to the balance; returns the difference (no
+    entry when it is 0). The balance is locked first, so a reservation running at the same
+    time is either counted in it or waits."""
+    difference = millis - await lock_balance(conn, account_id)
+    if difference:
+        await grant(conn, account_id, difference)
+    return difference
+
+
 async def lock_balance(conn: AsyncConnection, account_id: int) -> int:
     """The available balance, locked until the transaction ends: concurrent reservations of
     one account queue behind each other, so together they can never overspend."""

@@ -3,24 +3,30 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+from contextlib import closing
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
+from sqlalchemy.engine import make_url
 
 
 def alembic_config(database_url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", "leadpecker:migrations")
-    config.set_main_option("sqlalchemy.url", database_url)
+    # Alembic's options go through ConfigParser, for which "%" starts an interpolation: a
+    # percent-encoded password ("p%40ss") would fail there instead of connecting.
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     config.set_main_option("file_template", "%%(year)d_%%(month).2d_%%(day).2d_%%(rev)s_%%(slug)s")
     return config
 
 
 def upgrade_to_head(database_url: str) -> None:
     """Runs Alembic (which drives its own event loop) in a worker thread when called from async."""
+    _open_sqlite_file(database_url)
     command.upgrade(alembic_config(database_url), "head")
 
 
@@ -36,3 +42,16 @@ def head_revisions(database_url: str) -> set[str]:
 def applied_revisions(connection: Connection) -> set[str]:
     """The revisions the database is at (Alembic's version table; empty before the first)."""
     return set(MigrationContext.configure(connection).get_current_heads())
+
+
+def _open_sqlite_file(database_url: str) -> None:
+    """Open a SQLite database file (creating it, as the migration would) and read its header,
+    here, before Alembic does through aiosqlite. A file that cannot be opened (missing folder,
+    no permission) or is no database then fails with sqlite3's error in this thread: aiosqlite
+    (0.22) leaves the thread of a connection that failed to open behind, and that thread prints
+    a traceback of its own once the event loop has closed."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or "uri" in url.query:
+        return
+    with closing(sqlite3.connect(url.database)) as conn:
+        conn.execute("PRAGMA schema_version")
