@@ -41,6 +41,7 @@ from leadpecker.kit import metrics
 from leadpecker.kit.db import Database
 from leadpecker.kit.errors import BadRequest, LeadpeckerError
 from leadpecker.kit.json import JsonResponse
+from leadpecker.kit.logs import configure_logging
 from leadpecker.kit.migrate import head_revisions
 from leadpecker.kit.statistics import keep_statistics_fresh
 from leadpecker.models import Base
@@ -55,6 +56,13 @@ Authenticate with `x-api-key: <key>` (legacy HTTP Basic forms are accepted too).
 the envelope of the API version: v1 `{"status": {"status": "ERROR", "code", "msg"}}`, v2
 `{"title", "status", "details", "timestamp", "extra"}`.
 """
+
+
+def create_serving_process_app() -> FastAPI:
+    """The app of one of ``serve --workers N``'s processes, logging as serve does."""
+    settings = get_settings()
+    configure_logging(settings)
+    return create_app(settings)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

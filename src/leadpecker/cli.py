@@ -19,12 +19,12 @@ from typer.core import TyperGroup
 
 from leadpecker import __version__
 from leadpecker.kit import metrics
-from leadpecker.kit.cli_errors import failure_line, shown_database_url
+from leadpecker.kit.cli_errors import failure_line
 from leadpecker.kit.db import Database
 from leadpecker.kit.files import ParsedBatches, validate_rows
 from leadpecker.kit.logs import configure_logging
-from leadpecker.kit.migrate import upgrade_to_head
-from leadpecker.settings import Settings, get_settings
+from leadpecker.kit.migrate import prepare_database
+from leadpecker.settings import get_settings
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
@@ -95,14 +95,6 @@ def _root(
 ) -> None:
     """Runs before every sub-command: one way to log in every leadpecker process."""
     configure_logging(get_settings())
-
-
-def prepare_database(settings: Settings) -> None:
-    """What every command that uses the database does first: bring the schema up to date,
-    then say on stderr which database it uses (stdout stays clean for ``--json``). Said after
-    migrating, so that a database that cannot be reached gets its one error line alone."""
-    upgrade_to_head(settings.database_url)
-    console.print(f"database: {shown_database_url(settings.database_url)}", markup=False, highlight=False)
 
 
 def run_with_db(work: Callable[[Database], Awaitable[T]]) -> T:

@@ -6,14 +6,12 @@ import os
 
 import typer
 import uvicorn
-from fastapi import FastAPI
 
 from leadpecker.app import create_app
-from leadpecker.cli import prepare_database
 from leadpecker.http.slow_clients import guarded_protocol
 from leadpecker.kit import allocator, metrics
 from leadpecker.kit.listen import ensure_can_listen
-from leadpecker.kit.logs import configure_logging
+from leadpecker.kit.migrate import prepare_database
 from leadpecker.settings import get_settings
 
 
@@ -65,7 +63,7 @@ def register_serve(app: typer.Typer) -> None:
             os.environ.update(allocator.ENVIRONMENT)
             with metrics.processes_share_metrics():
                 uvicorn.run(
-                    "leadpecker.serve:serving_process_app",
+                    "leadpecker.app:create_serving_process_app",
                     factory=True,
                     workers=workers,
                     host=host,
@@ -75,9 +73,3 @@ def register_serve(app: typer.Typer) -> None:
                     http=guarded_protocol(settings),
                 )
 
-
-def serving_process_app() -> FastAPI:
-    """The app of one of ``serve --workers N``'s processes, logging as serve does."""
-    settings = get_settings()
-    configure_logging(settings)
-    return create_app(settings)

@@ -89,12 +89,25 @@ def test_a_nul_in_any_string_of_a_body_is_a_400_naming_the_field(shared_api, pat
                      "prospects[0].organization_id", id="organization_id 10**30"),
         pytest.param(ADD, {"prospects": [{"email": "a@b.co", "organization_id": True}]},
                      "prospects[0].organization_id", id="organization_id true"),
+        pytest.param(ADD, {"prospects": [{"email": "a@b.co", "organization_id": str(TOO_BIG)}]},
+                     "prospects[0].organization_id", id="organization_id as text"),
+        pytest.param(ADD, {"prospects": [{"email": "a@b.co", "organization_id": "12.0"}]},
+                     "prospects[0].organization_id", id="organization_id 12.0"),
         pytest.param(CAMPAIGN, prospect(CAMPAIGN, email="a@b.co", organization_id=TOO_BIG),
                      "prospects[0].organization_id", id="campaign organization_id"),
     ],
 )  # fmt: skip
 def test_an_integer_beyond_64_bits_is_a_400_naming_the_field(shared_api, path, body, field) -> None:
     refused(shared_api.post(path, json=body), field)
+
+
+def test_an_integer_sent_as_its_digits_is_taken(shared_api) -> None:
+    """Form-based clients and CSV cells send ids as text: "42" is 42."""
+    (email,) = new_emails(1, "digits")
+    response = shared_api.post(ADD, json={"prospects": [{"email": email, "organization_id": "-42"}]})
+    assert response.status_code == 200, response.text
+    found = shared_api.get("/rest/v1/prospects", params={"search": f"email={email}"})
+    assert [p["organization_id"] for p in found.json()] == [-42]
 
 
 def test_the_largest_64_bit_organization_id_is_stored_and_found(shared_api) -> None:

@@ -20,6 +20,7 @@ validators below run once per email or integer sent: no measurable cost.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, WithJsonSchema
@@ -29,21 +30,36 @@ NO_NUL = r"^[^\x00]*$"
 NO_NUL_MESSAGE = "must not contain NUL (\\u0000)"
 
 
-def _json_integer(value: Any) -> Any:
-    # pydantic's lax int would also take true/false and text ("12.0", " 1_000 "); JSON's
-    # integers (1 or 1.0) are what the document promises.
-    if isinstance(value, (bool, str)):
+_DECIMAL_INTEGER = re.compile(r"-?[0-9]{1,19}")
+
+
+def _integer(value: Any) -> Any:
+    # An integer, or its decimal digits as text: CSV cells are text, and form-based clients
+    # (automation platforms, PHP) send ids as strings. Nothing else pydantic's lax int would
+    # take: true/false, "12.0", " 1_000 ".
+    if isinstance(value, bool):
         raise ValueError("must be an integer")
+    if isinstance(value, str):
+        if not _DECIMAL_INTEGER.fullmatch(value):
+            raise ValueError("must be an integer")
+        return int(value)
     return value
 
 
-# Documented as OpenAPI's int64 format, which says exactly this: bounds written as numbers near
-# 2**63 are read through doubles by some clients' generators.
+# OpenAPI's int64 format says the bounds exactly (numbers near 2**63 written out are read
+# through doubles by some clients' generators).
 Int64 = Annotated[
     int,
-    BeforeValidator(_json_integer),
+    BeforeValidator(_integer),
     Field(ge=-(2**63), le=2**63 - 1),
-    WithJsonSchema({"type": "integer", "format": "int64"}),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "format": "int64"},
+                {"type": "string", "pattern": "^-?[0-9]{1,19}$", "description": "its decimal digits"},
+            ]
+        }
+    ),
 ]
 
 MAX_EMAIL_LENGTH = 320

@@ -1,9 +1,11 @@
-"""Bring a database's schema up to date (``leadpecker serve`` does this before serving)."""
+"""Bring a database's schema up to date: every command does this first (``prepare_database``)."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
+import sys
 from contextlib import closing
 
 from alembic import command
@@ -12,6 +14,11 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
 from sqlalchemy.engine import make_url
+
+from leadpecker.kit.cli_errors import shown_database_url
+from leadpecker.settings import Settings
+
+log = logging.getLogger("leadpecker")
 
 
 def alembic_config(database_url: str) -> Config:
@@ -28,6 +35,19 @@ def upgrade_to_head(database_url: str) -> None:
     """Runs Alembic (which drives its own event loop) in a worker thread when called from async."""
     _open_sqlite_file(database_url)
     command.upgrade(alembic_config(database_url), "head")
+
+
+def prepare_database(settings: Settings) -> None:
+    """What every command that uses the database does first: bring the schema up to date,
+    then say on stderr which database it uses (stdout stays clean for ``--json``). Said after
+    migrating, so that a database that cannot be reached gets its one error line alone; as a
+    log line when logs are JSON, so that every line on stderr is JSON then."""
+    upgrade_to_head(settings.database_url)
+    shown = shown_database_url(settings.database_url)
+    if settings.log_format == "json":
+        log.info("database: %s", shown, extra={"database": shown})
+    else:
+        print(f"database: {shown}", file=sys.stderr, flush=True)
 
 
 async def upgrade_to_head_async(database_url: str) -> None:

@@ -46,7 +46,10 @@ def numbers_accepted_as_text(schema: dict[str, Any]) -> None:
     (a phone, a number in a snippet) as JSON numbers, which are taken as their decimal text.
     Also: snippet_labels' keys that do not match its key pattern are refused, not free."""
     for field in schema.get("properties", {}).values():
-        for part in _subschemas(field):
+        parts = _subschemas(field)
+        if any(part.get("type") == "integer" for part in parts):
+            continue  # an integer, which takes its digits as text already (kit/fields.Int64)
+        for part in parts:
             if "patternProperties" in part:
                 part["additionalProperties"] = False
             if part.get("type") == "string" and "enum" not in part:
