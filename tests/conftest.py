@@ -99,12 +99,13 @@ def start_server(database_url: str, log_dir: Path, *serve_args: str, **settings:
     env = {**os.environ, "LEADPECKER_DATABASE_URL": database_url}
     env.update({f"LEADPECKER_{name.upper()}": value for name, value in settings.items()})
     log_path = log_dir / f"server-{port}.log"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "leadpecker", "serve", "--port", str(port), *serve_args],
-        env=env,
-        stdout=log_path.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
+    with log_path.open("wb") as log:  # the child keeps its own descriptor of it
+        process = subprocess.Popen(
+            [sys.executable, "-m", "leadpecker", "serve", "--port", str(port), *serve_args],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     server = Server(f"http://127.0.0.1:{port}", database_url, process, log_path)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
