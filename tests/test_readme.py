@@ -187,13 +187,14 @@ def demo(harness: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dem
     port = harness._free_port()
     env = {name: value for name, value in os.environ.items() if not name.startswith("LEADPECKER_")}
     log = directory.parent / f"quick-start-{port}.log"
-    process = subprocess.Popen(
-        [*quick_start_command(), "--port", str(port)],
-        cwd=directory,
-        env=env,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
+    with log.open("wb") as output:  # the child keeps its own descriptor of it
+        process = subprocess.Popen(
+            [*quick_start_command(), "--port", str(port)],
+            cwd=directory,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     running = Demo(f"http://127.0.0.1:{port}", directory, process, log)
     try:
         deadline = time.monotonic() + 300  # the demo data is loaded first

@@ -200,3 +200,5 @@ class LockHolder:
             assert self.process.stdin is not None
             self.process.stdin.close()  # the holder ends, and its transaction with it
             self.process.wait(10)
+        if self.process.stdout is not None:
+            self.process.stdout.close()

@@ -317,7 +317,8 @@ def start_worker(database_url: str, log: Path, **settings: str) -> subprocess.Po
     env = {**os.environ, "LEADPECKER_DATABASE_URL": database_url}
     env.update({f"LEADPECKER_{name.upper()}": value for name, value in settings.items()})
     command = [sys.executable, "-m", "leadpecker", "worker"]
-    return subprocess.Popen(command, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    with log.open("wb") as output:  # the child keeps its own descriptor of it
+        return subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
 
 
 # --- raw HTTP ----------------------------------------------------------------------------------
