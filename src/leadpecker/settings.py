@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from functools import lru_cache
 from typing import Literal
 
@@ -30,6 +31,16 @@ class Settings(BaseSettings):
         default=None,
         description="When set, the per-key rate limit is shared through Redis by every API process.",
     )
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_installed(cls, url: str | None) -> str | None:
+        """Redis is an extra (most deployments never need it): said at start-up, naming the
+        setting, rather than as a failure of the first request."""
+        if url and importlib.util.find_spec("redis") is None:
+            raise ValueError("needs the redis package: pip install 'leadpecker[redis]'")
+        return url
+
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65_535)
 
