@@ -4,30 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-import time
 from collections.abc import Awaitable, Callable
-from functools import partial
-from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
-from sqlalchemy.ext.asyncio import AsyncConnection
 from typer.core import TyperGroup
 
 from leadpecker import __version__
-from leadpecker.kit import metrics
 from leadpecker.kit.cli_errors import failure_line
 from leadpecker.kit.db import Database
-from leadpecker.kit.files import ParsedBatches, validate_rows
 from leadpecker.kit.logs import configure_logging
 from leadpecker.kit.migrate import prepare_database
 from leadpecker.settings import get_settings
 
 T = TypeVar("T")
-M = TypeVar("M", bound=BaseModel)
 
 console = Console(stderr=True, soft_wrap=True)
 
@@ -111,45 +104,6 @@ def run_with_db(work: Callable[[Database], Awaitable[T]]) -> T:
             await db.dispose()
 
     return asyncio.run(main())
-
-
-def import_for_account(
-    file: Path,
-    account: str,
-    model: type[M],
-    write: Callable[[AsyncConnection, int, list[tuple[int, M]]], Awaitable[list[tuple[int, str]]]],
-    what: str,
-) -> None:
-    """Load a CSV/JSONL file of ``model`` rows into an account with the service's ``write``
-    (one write transaction per batch), then report what was loaded and every skipped row."""
-    from leadpecker.accounts.service import find_account
-
-    loaded, problems = 0, []
-    started = time.perf_counter()
-
-    async def work(db: Database, parsed: ParsedBatches[tuple[list[tuple[int, M]], list[str]]]) -> None:
-        nonlocal loaded
-        owner = await find_account(db, account)
-        async for rows, bad in parsed:
-            async with db.write() as conn:
-                refused = await write(conn, owner.id, rows)
-            problems.extend(bad)
-            problems.extend(f"{file}:{line}: {problem}" for line, problem in refused)
-            loaded += len(rows) - len(refused)
-
-    with ParsedBatches(file, 5_000, partial(validate_rows, model, file)) as parsed:
-        run_with_db(lambda db: work(db, parsed))
-    report_load(loaded, what, problems, time.perf_counter() - started)
-
-
-def report_load(loaded: int, what: str, problems: list[str], elapsed: float) -> None:
-    metrics.count_import(what, loaded, len(problems))
-    for problem in problems[:20]:
-        console.print(f"[yellow]skipped[/yellow] {problem}")
-    if len(problems) > 20:
-        console.print(f"[yellow]… and {len(problems) - 20} more skipped rows[/yellow]")
-    rate = loaded / elapsed if elapsed > 0 else 0.0
-    console.print(f"loaded {loaded} {what} in {elapsed:.1f} s ({rate:,.0f} rows/s)")
 
 
 def _register() -> None:

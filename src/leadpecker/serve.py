@@ -72,4 +72,3 @@ def register_serve(app: typer.Typer) -> None:
                     access_log=False,
                     http=guarded_protocol(settings),
                 )
-

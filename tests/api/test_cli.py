@@ -276,8 +276,9 @@ def test_import_a_csv(cli, api, account, server, tmp_path) -> None:
         f"{bad},Carl,,SLEEPING,\n"
         f"{three},,,,\n",
     )
-    output = cli("prospects", "import", path, "--account", account.name)
-    assert f"{path}:4" in output and "status" in output  # the bad row, named by line and field
+    imported = cli.run("prospects", "import", path, "--account", account.name)
+    assert imported.exit_code == 3  # imported, but for the rejected row
+    assert f"rejected {path}:4: status: " in imported.stderr  # the bad row, named by line and field
     assert statuses(add_emails(api, [one, two, three, bad])) == ["DUPLICATE", "DUPLICATE", "DUPLICATE", "OK"]
     row = stored_prospect(server.database_url, account.id, one)
     assert (row["first_name"], row["snippet1"], row["status"], row["organization_id"]) == (
@@ -299,12 +300,13 @@ def test_import_a_jsonl_file_with_update(cli, api, account, server, tmp_path) ->
     ]
     path = write(tmp_path / "prospects.jsonl", "\n".join(json.dumps(line) for line in lines) + "\n")
 
-    output = cli("prospects", "import", path, "--account", str(account.id))
-    assert f"{path}:3" in output and "first_name" in output
+    imported = cli.run("prospects", "import", path, "--account", str(account.id))
+    assert imported.exit_code == 3
+    assert f"rejected {path}:3: first_name: " in imported.stderr
     assert stored_prospect(server.database_url, account.id, one)["first_name"] == "Old"  # no --update
     assert stored_prospect(server.database_url, account.id, two)["first_name"] == "Two"
 
-    cli("prospects", "import", path, "--account", account.name, "--update")
+    assert cli.run("prospects", "import", path, "--account", account.name, "--update").exit_code == 3
     row = stored_prospect(server.database_url, account.id, one)
     assert (row["first_name"], row["company"]) == ("New", "Kept Inc")  # only the keys sent
     assert statuses(add_emails(api, [one, two, bad])) == ["DUPLICATE", "DUPLICATE", "OK"]

@@ -68,7 +68,8 @@ def listed(server, cli, tmp_path_factory) -> tuple[Any, list[dict[str, Any]]]:
     ]
     path = tmp_path / "enrolments.csv"
     path.write_text("campaign,email,status,interested\n" + "\n".join(rows) + "\n")
-    assert f"loaded {len(rows)} enrolments" in cli("enrolments", "import", str(path), "--account", mine.name)
+    output = cli("enrolments", "import", str(path), "--account", mine.name)
+    assert f"{len(rows)} enrolments inserted" in output
 
     status_of = dict(CAMPAIGNS)
     expected = []

@@ -8,7 +8,7 @@ import typer
 
 from leadpecker.activity.schemas import ActivityFileRow
 from leadpecker.activity.service import import_activity
-from leadpecker.cli import import_for_account
+from leadpecker.imports.runner import ENCODING, STRICT, import_file
 
 activity_app = typer.Typer(help="Load email activity from files.", no_args_is_help=True)
 
@@ -19,7 +19,17 @@ def import_activity_file(
         ..., help="CSV/JSONL with email, campaign (name, optional), kind, occurred_at, url."
     ),
     account: str = typer.Option(..., "--account", "-a", help="Account id or name."),
+    strict: bool = STRICT,
+    encoding: str = ENCODING,
 ) -> None:
     """Record sent/opened/clicked/replied/bounced events and update the prospects' roll-ups
     (sent_mails, last_contacted, last_replied, last_opened, last_clicked)."""
-    import_for_account(file, account, ActivityFileRow, import_activity, "events")
+    import_file(
+        file,
+        what="events",
+        model=ActivityFileRow,
+        write=import_activity,
+        account=account,
+        strict=strict,
+        encoding=encoding,
+    )

@@ -6,15 +6,13 @@ import json
 from pathlib import Path
 
 import typer
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from leadpecker.accounts.service import find_account
 from leadpecker.campaigns.repository import CampaignRow
 from leadpecker.campaigns.schemas import CampaignFileRow, EnrolmentFileRow
 from leadpecker.campaigns.service import import_campaigns, import_enrolments
-from leadpecker.cli import import_for_account, run_with_db
-from leadpecker.kit.db import Database
-from leadpecker.kit.errors import UsageError
-from leadpecker.kit.files import read_records, validate_rows
+from leadpecker.imports.runner import ENCODING, STRICT, import_file
+from leadpecker.imports.tally import Tally
 
 campaigns_app = typer.Typer(help="Load campaigns from files.", no_args_is_help=True)
 enrolments_app = typer.Typer(help="Load campaign enrolments from files.", no_args_is_help=True)
@@ -26,30 +24,57 @@ ACCOUNT = typer.Option(..., "--account", "-a", help="Account id or name.")
 def import_campaigns_file(
     file: Path = typer.Argument(..., help="CSV/JSONL with name and status (default DRAFT)."),
     account: str = ACCOUNT,
-    as_json: bool = typer.Option(False, "--json", help="End with a JSON array of the campaigns."),
+    as_json: bool = typer.Option(False, "--json", help="Print the campaigns as one JSON array on stdout."),
+    strict: bool = STRICT,
+    encoding: str = ENCODING,
 ) -> None:
     """Create campaigns (names are unique per account; a known name gets the new status)."""
+    campaigns: dict[str, CampaignRow] = {}
 
-    async def work(db: Database) -> list[CampaignRow]:
-        owner = await find_account(db, account)
-        rows, problems = validate_rows(CampaignFileRow, file, list(read_records(file)))
-        if problems:
-            raise UsageError("; ".join(problems[:5]))
-        async with db.write() as conn:
-            return await import_campaigns(conn, owner.id, [row for _, row in rows])
+    async def write(conn: AsyncConnection, account_id: int, rows: list[tuple[int, CampaignFileRow]]) -> Tally:
+        tally, written = await import_campaigns(conn, account_id, rows)
+        campaigns.update((campaign.name, campaign) for campaign in written)
+        return tally
 
-    campaigns = run_with_db(work)
-    if as_json:
-        typer.echo(json.dumps([{"id": c.id, "name": c.name, "status": c.status} for c in campaigns]))
-    else:
-        for campaign in campaigns:
-            typer.echo(f"campaign {campaign.id}: {campaign.name} ({campaign.status})")
+    def show() -> None:
+        if as_json:
+            typer.echo(
+                json.dumps([{"id": c.id, "name": c.name, "status": c.status} for c in campaigns.values()])
+            )
+        else:
+            for campaign in campaigns.values():
+                typer.echo(f"campaign {campaign.id}: {campaign.name} ({campaign.status})")
+
+    try:
+        import_file(
+            file,
+            what="campaigns",
+            model=CampaignFileRow,
+            write=write,
+            account=account,
+            strict=strict,
+            encoding=encoding,
+        )
+    except typer.Exit:
+        show()  # some rows were rejected (exit code 3): every other one is in
+        raise
+    show()
 
 
 @enrolments_app.command("import")
 def import_enrolments_file(
     file: Path = typer.Argument(..., help="CSV/JSONL with campaign (name), email, status, interested."),
     account: str = ACCOUNT,
+    strict: bool = STRICT,
+    encoding: str = ENCODING,
 ) -> None:
     """Enrol existing prospects in campaigns, with their status and interest level there."""
-    import_for_account(file, account, EnrolmentFileRow, import_enrolments, "enrolments")
+    import_file(
+        file,
+        what="enrolments",
+        model=EnrolmentFileRow,
+        write=import_enrolments,
+        account=account,
+        strict=strict,
+        encoding=encoding,
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -13,6 +14,7 @@ from leadpecker.campaigns.schemas import (
     CampaignProspectIn,
     EnrolmentFileRow,
 )
+from leadpecker.imports.tally import Rejection, Tally
 from leadpecker.kit.db import Database
 from leadpecker.kit.errors import NotFound
 from leadpecker.kit.types import utcnow
@@ -21,52 +23,66 @@ from leadpecker.prospects.service import Outcome, add_prospects
 
 
 async def import_campaigns(
-    conn: AsyncConnection, account_id: int, rows: list[CampaignFileRow]
-) -> list[CampaignRow]:
-    """Create the campaigns named in ``rows``; a name the account already has gets the status."""
+    conn: AsyncConnection, account_id: int, rows: list[tuple[int, CampaignFileRow]]
+) -> tuple[Tally, list[CampaignRow]]:
+    """Create the campaigns named in ``rows``; a name the account already has (or that came
+    earlier in the file) gets the row's status. The tally, and the campaigns as they now are."""
     repo = CampaignRepository(conn, account_id)
-    existing = await repo.by_names([row.name for row in rows])
+    existing = await repo.by_names([row.name for _, row in rows])
     now = utcnow()
+    tally = Tally()
     result: dict[str, CampaignRow] = {}
-    for row in rows:
-        known = existing.get(row.name) or result.get(row.name)
+    for _, row in rows:
+        known = result.get(row.name) or existing.get(row.name)
         if known is None:
             campaign_id = await repo.insert(row.name, row.status, now)
+            tally.inserted += 1
         else:
             campaign_id = known.id
             await repo.set_status(campaign_id, row.status)
+            tally.updated += 1
         result[row.name] = CampaignRow(campaign_id, row.name, row.status)
-    return list(result.values())
+    return tally, list(result.values())
 
 
 async def import_enrolments(
     conn: AsyncConnection, account_id: int, rows: list[tuple[int, EnrolmentFileRow]]
-) -> list[tuple[int, str]]:
-    """Enrol prospects (by email) in campaigns (by name), setting status and interest level.
-    Returns (line, problem) for rows naming an unknown campaign or prospect."""
-    campaigns = await CampaignRepository(conn, account_id).by_names(list({row.campaign for _, row in rows}))
+) -> Tally:
+    """Enrol prospects (by email) in campaigns (by name), setting status and interest level;
+    an enrolment that exists (or came earlier in the file) takes the row's. A row naming an
+    unknown campaign or prospect is rejected."""
+    campaigns_repo = CampaignRepository(conn, account_id)
+    campaigns = await campaigns_repo.by_names(list({row.campaign for _, row in rows}))
     prospect_ids = await ProspectRepository(conn, account_id).ids_by_email(
         list({row.email for _, row in rows})
     )
     now = utcnow()
-    enrolments, problems = [], []
+    tally = Tally()
+    enrolments: dict[tuple[int, int], dict[str, object]] = {}
     for line, row in rows:
         if row.campaign not in campaigns:
-            problems.append((line, f"campaign: no campaign named {row.campaign!r}"))
+            tally.rejected.append(Rejection(line, "campaign", f"no campaign named {row.campaign!r}"))
         elif row.email not in prospect_ids:
-            problems.append((line, f"email: no prospect {row.email!r} in this account"))
+            tally.rejected.append(Rejection(line, "email", f"no prospect {row.email!r} in this account"))
         else:
-            enrolments.append(
-                {
-                    "campaign_id": campaigns[row.campaign].id,
-                    "prospect_id": prospect_ids[row.email],
-                    "status": row.status,
-                    "interested": row.interested,
-                    "created": now,
-                }
-            )
-    await CampaignRepository(conn, account_id).upsert_enrolments(enrolments, replace=True)
-    return problems
+            key = (campaigns[row.campaign].id, prospect_ids[row.email])
+            enrolments[key] = {
+                "campaign_id": key[0],
+                "prospect_id": key[1],
+                "status": row.status,
+                "interested": row.interested,
+                "created": now,
+            }
+    by_campaign: dict[int, list[int]] = defaultdict(list)
+    for campaign_id, prospect_id in enrolments:
+        by_campaign[campaign_id].append(prospect_id)
+    enrolled_before = 0
+    for campaign_id, prospect_ids_there in by_campaign.items():
+        enrolled_before += len(await campaigns_repo.enrolled(campaign_id, prospect_ids_there))
+    await campaigns_repo.upsert_enrolments(list(enrolments.values()), replace=True)
+    tally.inserted = len(enrolments) - enrolled_before
+    tally.updated = len(rows) - len(tally.rejected) - tally.inserted
+    return tally
 
 
 @dataclass(frozen=True, slots=True)

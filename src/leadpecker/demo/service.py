@@ -23,7 +23,7 @@ from leadpecker.kit.db import Database
 from leadpecker.kit.errors import UsageError
 from leadpecker.kit.types import utcnow
 from leadpecker.leads.schemas import LeadFileRow
-from leadpecker.leads.service import lead_row, upsert_leads
+from leadpecker.leads.service import import_leads, lead_row
 from leadpecker.prospects.schemas import ProspectIn
 from leadpecker.prospects.service import add_prospects
 
@@ -252,11 +252,11 @@ async def load_demo(
         step("prospects")
         await add_prospects(conn, created.id, data.prospects, update=False)
         step("campaigns and enrolments")
-        await import_campaigns(conn, created.id, data.campaigns)
+        await import_campaigns(conn, created.id, list(enumerate(data.campaigns)))
         await import_enrolments(conn, created.id, list(enumerate(data.enrolments)))
         step("activity")
         await import_activity(conn, created.id, list(enumerate(data.activity)))
         step("lead database")
-        await upsert_leads(conn, [lead_row(lead, utcnow()) for lead in data.leads])
+        await import_leads(conn, None, [lead_row(lead, utcnow()) for lead in data.leads])
         step("done")
     return await find_account(db, DEMO_ACCOUNT)

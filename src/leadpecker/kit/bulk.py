@@ -71,13 +71,14 @@ async def bulk_insert(
     rows: list[tuple[Any, ...]],
     conflict_columns: Sequence[str],
     update_columns: Sequence[str] = (),
-) -> None:
+) -> int:
     """Insert ``rows`` (tuples in ``columns`` order). A row that hits the unique key
     ``conflict_columns`` is skipped, or with ``update_columns`` updates those columns of the
     existing row (within one call the last row for a key wins). Without ``conflict_columns``
-    a conflict is an error, as with a plain INSERT."""
+    a conflict is an error, as with a plain INSERT. Returns how many rows were written:
+    inserted, plus updated with ``update_columns``."""
     if not rows:
-        return
+        return 0
     if update_columns:
         key_of = itemgetter(*(columns.index(name) for name in conflict_columns))
         rows = list({key_of(row): row for row in rows}.values())
@@ -88,7 +89,7 @@ async def bulk_insert(
         await conn.exec_driver_sql("SELECT 1")  # begins SQLAlchemy's transaction for the COPY
         raw = (await conn.get_raw_connection()).driver_connection
         await raw.copy_records_to_table(table.name, records=rows, columns=list(columns))
-        return
+        return len(rows)
     column_list = ", ".join(columns)
     staging = await _staged(conn, table, columns, rows)
     on_conflict = ""
@@ -99,11 +100,12 @@ async def bulk_insert(
             else "DO NOTHING"
         )
     # "WHERE true": SQLite would read ON CONFLICT after a bare SELECT as a join's ON.
-    await conn.exec_driver_sql(
+    written = await conn.exec_driver_sql(
         f"INSERT INTO {table.name} ({column_list}) "
         f"SELECT {column_list} FROM {staging} WHERE true {on_conflict}"
     )
     await _clear(conn, staging)
+    return written.rowcount
 
 
 async def _staged(

@@ -80,7 +80,8 @@ RATE_LIMIT_REFUSALS = Counter(
 )
 IMPORT_ROWS = Counter(
     "leadpecker_import_rows",
-    "Rows of import files, by kind (prospects, leads, enrolments, events) and outcome (loaded, skipped).",
+    "Rows of import files, by kind (prospects, campaigns, enrolments, events, leads) and outcome "
+    "(inserted, updated, skipped, rejected).",
     ["kind", "outcome"],
 )
 
@@ -94,9 +95,14 @@ def count_enrichment(enriched: int, not_enriched: int, gave_up: int, charged_mil
         CREDITS_CHARGED.inc(charged_millis)
 
 
-def count_import(kind: str, loaded: int, skipped: int) -> None:
-    IMPORT_ROWS.labels(kind, "loaded").inc(loaded)
-    IMPORT_ROWS.labels(kind, "skipped").inc(skipped)
+def count_import(kind: str, *, inserted: int, updated: int, skipped: int, rejected: int) -> None:
+    for outcome, rows in (
+        ("inserted", inserted),
+        ("updated", updated),
+        ("skipped", skipped),
+        ("rejected", rejected),
+    ):
+        IMPORT_ROWS.labels(kind, outcome).inc(rows)
 
 
 class _ReadNow:

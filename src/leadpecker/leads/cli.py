@@ -2,51 +2,49 @@
 
 from __future__ import annotations
 
-import time
+from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import typer
 
-from leadpecker.cli import report_load, run_with_db
-from leadpecker.kit.db import Database
-from leadpecker.kit.files import ParsedBatches, validate_rows
+from leadpecker.imports.runner import ENCODING, STRICT, import_file
+from leadpecker.imports.tally import Rejection
 from leadpecker.kit.types import utcnow
 from leadpecker.leads.schemas import LeadFileRow
-from leadpecker.leads.service import lead_row, upsert_leads
+from leadpecker.leads.service import import_leads, lead_row
 
 leads_app = typer.Typer(help="Load the lead database used for enrichment.", no_args_is_help=True)
-BATCH = 5_000
 
 
 @leads_app.command("import")
-def import_leads(
+def import_leads_file(
     file: Path = typer.Argument(
         ...,
         help="CSV (header row) or JSONL: email, first_name, last_name, linkedin_url, title, phone, "
         "company_name, company_website, industry, address, city, state, country.",
     ),
+    strict: bool = STRICT,
+    encoding: str = ENCODING,
 ) -> None:
-    """Import leads; re-importing a person (same email, or same LinkedIn URL without email)
-    updates them, never duplicates."""
-    started = time.perf_counter()
-    loaded, problems = 0, []
+    """Import leads in one transaction; re-importing a person (same email, or same LinkedIn
+    URL without email) updates them, never duplicates."""
+    import_file(
+        file,
+        what="leads",
+        model=LeadFileRow,
+        prepare=partial(_lead_rows, now=utcnow()),
+        write=import_leads,
+        needs_one_of=[{"email", "linkedin_url"}],
+        strict=strict,
+        encoding=encoding,
+        analyze=("leads",),
+    )
 
-    def parse(batch: list[tuple[int, dict[str, Any]]]) -> tuple[list[tuple[Any, ...]], list[str]]:
-        # Runs in the parsing process: finished database rows with their normalised keys.
-        valid, bad = validate_rows(LeadFileRow, file, batch)
-        now = utcnow()
-        return [lead_row(lead, now) for _, lead in valid], bad
 
-    async def work(db: Database, parsed: ParsedBatches[tuple[list[tuple[Any, ...]], list[str]]]) -> None:
-        nonlocal loaded
-        async for rows, bad in parsed:
-            async with db.write() as conn:
-                await upsert_leads(conn, rows)
-            loaded += len(rows)
-            problems.extend(bad)
-        await db.analyze("leads")
-
-    with ParsedBatches(file, BATCH, parse) as parsed:
-        run_with_db(lambda db: work(db, parsed))
-    report_load(loaded, "leads", problems, time.perf_counter() - started)
+def _lead_rows(
+    rows: list[tuple[int, LeadFileRow]], now: datetime
+) -> tuple[list[tuple[Any, ...]], list[Rejection]]:
+    # Runs in the parsing process: finished database rows with their normalised keys.
+    return [lead_row(lead, now) for _, lead in rows], []

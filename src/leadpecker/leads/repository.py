@@ -50,6 +50,14 @@ class LeadRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
 
+    async def known_keys(self, lead_keys: list[str]) -> set[str]:
+        """Which of ``lead_keys`` the lead database has already."""
+        table = Lead.__table__
+        statement = select(table.c.lead_key).where(
+            in_values(self.conn.dialect.name, table.c.lead_key, lead_keys)
+        )
+        return set((await self.conn.execute(statement)).scalars())
+
     async def upsert(self, rows: list[tuple[Any, ...]]) -> None:
         """Rows in LEAD_COLUMNS order; a known lead_key updates that lead (no duplicates)."""
         await bulk_insert(

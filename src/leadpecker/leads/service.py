@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from leadpecker.imports.tally import Tally
 from leadpecker.leads.keys import company_key, linkedin_key, name_key, website_domain
 from leadpecker.leads.repository import LeadRepository
 from leadpecker.leads.schemas import LeadFileRow
@@ -39,5 +40,11 @@ def lead_row(lead: LeadFileRow, now: datetime) -> tuple[Any, ...]:
     )
 
 
-async def upsert_leads(conn: AsyncConnection, rows: list[tuple[Any, ...]]) -> None:
-    await LeadRepository(conn).upsert(rows)
+async def import_leads(conn: AsyncConnection, _account_id: None, rows: list[tuple[Any, ...]]) -> Tally:
+    """Insert new leads, update known ones (by lead_key: the email, else the LinkedIn URL). A
+    person already in the lead database, or earlier in the file, counts as updated."""
+    repo = LeadRepository(conn)
+    known = await repo.known_keys(list({row[0] for row in rows}))
+    inserted = len({row[0] for row in rows} - known)
+    await repo.upsert(rows)
+    return Tally(inserted=inserted, updated=len(rows) - inserted)

@@ -2,69 +2,64 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
-from typing import Any
 
 import typer
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from leadpecker.accounts.service import find_account
-from leadpecker.cli import console, report_load, run_with_db
+from leadpecker.cli import console
+from leadpecker.imports.runner import ENCODING, STRICT, import_file
 from leadpecker.kit.db import Database
-from leadpecker.kit.files import ParsedBatches, validate_rows
 from leadpecker.kit.types import utcnow
 from leadpecker.prospects.schemas import ProspectIn
-from leadpecker.prospects.service import add_prospects, import_new, import_rows, initial_load
+from leadpecker.prospects.service import (
+    import_new,
+    import_rows,
+    import_updates,
+    initial_load,
+    with_valid_emails,
+)
 
 prospects_app = typer.Typer(help="Load prospects from files.", no_args_is_help=True)
-BATCH = 5_000
 
 
 @prospects_app.command("import")
 def import_prospects(
     file: Path = typer.Argument(..., help="CSV with a header row, or JSONL; add_prospects_list fields."),
     account: str = typer.Option(..., "--account", "-a", help="Account id or name."),
-    update: bool = typer.Option(False, help="Update prospects that already exist (sent fields)."),
+    update: bool = typer.Option(False, help="Update prospects that already exist (the fields given)."),
+    strict: bool = STRICT,
+    encoding: str = ENCODING,
 ) -> None:
-    """Import prospects. Rows whose email already exists are skipped unless --update."""
-    started = time.perf_counter()
-    loaded, problems = 0, []
+    """Import prospects in one transaction. Rows whose email the account has already are
+    skipped, or with --update get the fields the row gives."""
+    if update:
+        prepare, write, transaction = with_valid_emails, import_updates, Database.write
+    else:
+        # import_rows runs in the parsing process: it hands over finished database rows.
+        prepare, write, transaction = partial(import_rows, now=utcnow()), import_new, _load
+    import_file(
+        file,
+        what="prospects",
+        model=ProspectIn,
+        prepare=prepare,
+        write=write,
+        transaction=transaction,
+        account=account,
+        strict=strict,
+        encoding=encoding,
+        analyze=("prospects",),
+    )
 
-    def parse(batch: list[tuple[int, dict[str, Any]]]) -> tuple[list[Any], list[str]]:
-        # Runs in the parsing process: without --update it builds finished database rows.
-        rows, bad = validate_rows(ProspectIn, file, batch)
-        valid = [prospect for _, prospect in rows]
-        return (valid if update else import_rows(valid, utcnow())), bad
 
-    async def work(db: Database, parsed: ParsedBatches[tuple[list[Any], list[str]]]) -> None:
-        owner = await find_account(db, account)
-
-        async def batches() -> AsyncIterator[list[Any]]:
-            nonlocal loaded
-            async for items, bad in parsed:
-                yield items
-                loaded += len(items)
-                problems.extend(bad)
-
-        first_load = False
-        if not update:
-            # Into a database without prospects: the whole file in one transaction, the
-            # search structures built once at the end (search.upkeep).
-            async with db.load() as conn, initial_load(conn) as first_load:
-                if first_load:
-                    async for items in batches():
-                        await import_new(conn, owner.id, items)
-                    console.print(f"building the search indexes of {loaded:,} prospects…")
-        if not first_load:
-            async for items in batches():
-                async with db.write() as conn:
-                    if update:
-                        await add_prospects(conn, owner.id, items, update=True)
-                    else:
-                        await import_new(conn, owner.id, items)
-        await db.analyze("prospects")
-
-    with ParsedBatches(file, BATCH, parse) as parsed:
-        run_with_db(lambda db: work(db, parsed))
-    report_load(loaded, "prospects", problems, time.perf_counter() - started)
+@asynccontextmanager
+async def _load(db: Database) -> AsyncIterator[AsyncConnection]:
+    """Into a database without prospects, the search structures are set aside and built once
+    from the loaded rows at the end (search.upkeep): much faster for a first load of millions."""
+    async with db.load() as conn, initial_load(conn) as first_load:
+        yield conn
+        if first_load:
+            console.print("building the search indexes of the new prospects…")

@@ -45,10 +45,10 @@ class ProspectRepository(AccountScopedRepository):
         inserted.update(result.all())
         return inserted
 
-    async def bulk_insert_new(self, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    async def bulk_insert_new(self, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> int:
         """The importers' fast path: rows as tuples in ``columns`` order (without account_id),
-        existing emails skipped, nothing read back."""
-        await bulk_insert(
+        existing emails skipped, nothing read back but how many were inserted."""
+        return await bulk_insert(
             self.conn,
             Prospect.__table__,  # type: ignore[arg-type]
             ("account_id", *columns),

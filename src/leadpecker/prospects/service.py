@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from leadpecker.imports.tally import Rejection, Tally
 from leadpecker.kit.db import Database
 from leadpecker.kit.fields import normalise_email
 from leadpecker.kit.types import utcnow
@@ -116,22 +117,62 @@ async def add_prospects(
     return outcomes
 
 
-def import_rows(prospects: list[ProspectIn], now: datetime) -> list[tuple[Any, ...]]:
-    """Database-ready rows (``NEW_ROW_COLUMNS`` order) of new prospects for ``import_new``.
-    Pure, so an importer can build them in a parsing process."""
-    rows = []
-    for prospect in prospects:
+_INVALID_EMAIL = "not a valid email address"
+
+
+def with_valid_emails(
+    rows: list[tuple[int, ProspectIn]],
+) -> tuple[list[tuple[int, ProspectIn]], list[Rejection]]:
+    """File rows whose email is valid once normalised, and a Rejection for each other."""
+    valid, rejected = [], []
+    for line, prospect in rows:
+        if is_valid_email(normalise_email(prospect.email)):
+            valid.append((line, prospect))
+        else:
+            rejected.append(Rejection(line, "email", _INVALID_EMAIL))
+    return valid, rejected
+
+
+def import_rows(
+    rows: list[tuple[int, ProspectIn]], now: datetime
+) -> tuple[list[tuple[Any, ...]], list[Rejection]]:
+    """Database-ready rows (``NEW_ROW_COLUMNS`` order) of new prospects for ``import_new``,
+    and a Rejection for each file row with an invalid email. Pure, so an importer can build
+    them in a parsing process."""
+    ready, rejected = [], []
+    for line, prospect in rows:
         email = normalise_email(prospect.email)
         if is_valid_email(email):
             row = _new_row(prospect.sent_fields(), now)
             row["email"] = email
-            rows.append(_as_tuple(row))
-    return rows
+            ready.append(_as_tuple(row))
+        else:
+            rejected.append(Rejection(line, "email", _INVALID_EMAIL))
+    return ready, rejected
 
 
-async def import_new(conn: AsyncConnection, account_id: int, rows: list[tuple[Any, ...]]) -> None:
-    """The bulk path: insert rows from ``import_rows``; emails already present are skipped."""
-    await ProspectRepository(conn, account_id).bulk_insert_new(NEW_ROW_COLUMNS, rows)
+async def import_new(conn: AsyncConnection, account_id: int, rows: list[tuple[Any, ...]]) -> Tally:
+    """The bulk path: insert rows from ``import_rows``; an email the account has already (or
+    that came earlier in the file) is skipped."""
+    inserted = await ProspectRepository(conn, account_id).bulk_insert_new(NEW_ROW_COLUMNS, rows)
+    return Tally(inserted=inserted, skipped=len(rows) - inserted)
+
+
+async def import_updates(conn: AsyncConnection, account_id: int, rows: list[tuple[int, ProspectIn]]) -> Tally:
+    """``--update``: each batch as ``add_prospects_list`` with ``update: true`` takes it (new
+    emails inserted, known ones given the row's fields, a repeat of a new email skipped)."""
+    outcomes = await add_prospects(conn, account_id, [prospect for _, prospect in rows], update=True)
+    tally = Tally()
+    for (line, _), outcome in zip(rows, outcomes, strict=True):
+        if outcome.status == "OK":
+            tally.inserted += 1
+        elif outcome.status == "UPDATED":
+            tally.updated += 1
+        elif outcome.status == "DUPLICATE":
+            tally.skipped += 1
+        else:
+            tally.rejected.append(Rejection(line, "email", outcome.msg or _INVALID_EMAIL))
+    return tally
 
 
 @asynccontextmanager

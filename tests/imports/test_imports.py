@@ -1,0 +1,338 @@
+"""Every imported row accounted for (docs/imports.md): ``leadpecker … import`` ends with the
+rows inserted, updated, skipped and rejected, names each rejected row by line and field, goes
+on past a malformed row (or stops at it with ``--strict``), and commits a file all at once or
+not at all. Both databases, through the real command."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import uuid
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from tests.dbcheck import fetch
+
+from leadpecker.kit.db import Database
+from leadpecker.settings import Settings
+
+EXIT_REJECTED = 3
+SUMMARY = re.compile(
+    r"(?P<rows>[\d,]+) rows: (?P<inserted>[\d,]+) \w+ inserted, (?P<updated>[\d,]+) updated, "
+    r"(?P<skipped>[\d,]+) skipped \(already there, or repeated in the file\), (?P<rejected>[\d,]+) rejected;"
+)
+
+
+def counts(stderr: str) -> dict[str, int]:
+    """The summary line's counts."""
+    found = SUMMARY.search(stderr)
+    assert found, f"no summary line in:\n{stderr}"
+    return {name: int(value.replace(",", "")) for name, value in found.groupdict().items()}
+
+
+def rejected_lines(stderr: str) -> list[str]:
+    return [line.removeprefix("rejected ") for line in stderr.splitlines() if line.startswith("rejected ")]
+
+
+def run(cli: Any, *args: str, exit_code: int = 0) -> str:
+    """Run an import that must end with ``exit_code``; its stderr (report and rejections)."""
+    result = cli.run(*args)
+    assert result.exit_code == exit_code, f"exited {result.exit_code}, not {exit_code}:\n{result.output}"
+    return result.stderr
+
+
+def tag() -> str:
+    return uuid.uuid4().hex[:8]
+
+
+def emails_of(database_url: str, account_id: int) -> set[str]:
+    return {
+        row[0]
+        for row in fetch(database_url, "SELECT email FROM prospects WHERE account_id = :a", a=account_id)
+    }
+
+
+@pytest.fixture
+def account(new_account: Any) -> Any:
+    return new_account()
+
+
+def test_every_row_is_counted_and_each_rejected_row_named_by_line_and_field(
+    cli, account, database_url, tmp_path
+):
+    t = tag()
+    path = tmp_path / "prospects.csv"
+    path.write_text(
+        "email,first_name,status\n"
+        f"ann-{t}@example.com,Ann,\n"  # 2
+        "not-an-email,Bob,\n"  # 3: dropped without a word before
+        f"carl-{t}@example.com,Carl,SLEEPING\n"  # 4
+        f"dan-{t}@example.com,Dan,,one cell too many\n"  # 5
+        "\n"  # a blank line is no row
+        f"ANN-{t}@example.com,Ann again,\n"  # 7: repeated in the file
+        f"eve-{t}@example.com,Eve,REPLIED\n"  # 8
+    )
+    stderr = run(cli, "prospects", "import", str(path), "--account", account.name, exit_code=EXIT_REJECTED)
+    assert counts(stderr) == {"rows": 6, "inserted": 2, "updated": 0, "skipped": 1, "rejected": 3}
+    assert rejected_lines(stderr) == [
+        f"{path}:3: email: not a valid email address",
+        f"{path}:4: status: Input should be 'ACTIVE', 'BOUNCED', 'REPLIED', 'BLACKLIST' or 'INVALID'",
+        f"{path}:5: row: 4 cells, but the header names 3 columns",
+    ]
+    assert emails_of(database_url, account.id) == {f"ann-{t}@example.com", f"eve-{t}@example.com"}
+
+    again = run(cli, "prospects", "import", str(path), "--account", account.name, exit_code=EXIT_REJECTED)
+    assert counts(again) == {"rows": 6, "inserted": 0, "updated": 0, "skipped": 3, "rejected": 3}
+
+
+def test_a_clean_file_exits_0_and_update_counts_what_it_changed(cli, account, database_url, tmp_path):
+    t = tag()
+    path = tmp_path / "prospects.jsonl"
+    rows = [{"email": f"p{i}-{t}@example.com", "first_name": f"P{i}"} for i in range(3)]
+    path.write_text("\n".join(json.dumps(row) for row in rows) + "\n")
+    assert counts(run(cli, "prospects", "import", str(path), "-a", account.name))["inserted"] == 3
+
+    rows.append({"email": f"new-{t}@example.com"})
+    path.write_text("\n".join(json.dumps({**row, "company": "Acme"}) for row in rows) + "\n")
+    stderr = run(cli, "prospects", "import", str(path), "-a", account.name, "--update")
+    assert counts(stderr) == {"rows": 4, "inserted": 1, "updated": 3, "skipped": 0, "rejected": 0}
+    companies = fetch(
+        database_url, "SELECT DISTINCT company FROM prospects WHERE account_id = :a", a=account.id
+    )
+    assert companies == [("Acme",)]
+
+
+def test_malformed_jsonl_lines_are_rejected_and_the_import_goes_on(cli, account, database_url, tmp_path):
+    t = tag()
+    path = tmp_path / "prospects.jsonl"
+    path.write_bytes(
+        json.dumps({"email": f"a-{t}@example.com"}).encode() + b"\n"  # 1
+        b'{"email": "broken@example.com",\n'  # 2
+        b'["not", "an", "object"]\n'  # 3
+        b'{"email": "caf\xe9@example.com"}\n'  # 4: Latin-1, not UTF-8
+        b'{"email": "b-'
+        + t.encode()
+        + b'@example.com", "first_name": {"not": "text"}}\n'  # 5
+        + json.dumps({"email": f"c-{t}@example.com"}).encode()
+        + b"\n"  # 6
+    )
+    stderr = run(cli, "prospects", "import", str(path), "-a", account.name, exit_code=EXIT_REJECTED)
+    assert counts(stderr)["inserted"] == 2
+    lines = rejected_lines(stderr)
+    assert [line.split(": ")[0:2] for line in lines] == [
+        [f"{path}:2", "row"],
+        [f"{path}:3", "row"],
+        [f"{path}:4", "row"],
+        [f"{path}:5", "first_name"],
+    ]
+    assert "not valid JSON" in lines[0] and "JSON object" in lines[1]
+    assert "not valid UTF-8 (byte 0xE9 at column 15)" in lines[2] and "--encoding" in lines[2]
+    assert emails_of(database_url, account.id) == {f"a-{t}@example.com", f"c-{t}@example.com"}
+
+
+def test_a_file_not_in_utf8_names_the_line_and_imports_with_its_encoding(
+    cli, account, database_url, tmp_path
+):
+    t = tag()
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(
+        f"email,first_name\nzoe-{t}@example.com,Zoe\nelo-{t}@example.com,".encode() + b"\xc9lodie\n"
+    )
+    stderr = run(cli, "prospects", "import", str(path), "-a", account.name, exit_code=EXIT_REJECTED)
+    [line] = rejected_lines(stderr)
+    assert line == (
+        f"{path}:3: row: not valid UTF-8 (byte 0xC9): "
+        "save the file as UTF-8, or name its encoding with --encoding"
+    )
+
+    stderr = run(cli, "prospects", "import", str(path), "-a", account.name, "--encoding", "latin-1")
+    assert counts(stderr) == {"rows": 2, "inserted": 1, "updated": 0, "skipped": 1, "rejected": 0}
+    [(name,)] = fetch(
+        database_url, "SELECT first_name FROM prospects WHERE email = :e", e=f"elo-{t}@example.com"
+    )
+    assert name == "Élodie"
+    cli.fails(
+        "prospects", "import", str(path), "-a", account.name, "--encoding", "klingon",
+        says="--encoding: unknown encoding 'klingon'",
+    )  # fmt: skip
+
+
+def test_a_cell_too_large_for_csv_is_rejected_and_the_next_rows_still_load(
+    cli, account, database_url, tmp_path
+):
+    t = tag()
+    path = tmp_path / "huge.csv"
+    huge = "x" * 200_000  # beyond the csv module's field size limit (131,072)
+    path.write_text(f"email,first_name\nbig-{t}@example.com,{huge}\nafter-{t}@example.com,After\n")
+    stderr = run(cli, "prospects", "import", str(path), "-a", account.name, exit_code=EXIT_REJECTED)
+    [line] = rejected_lines(stderr)
+    assert line.startswith(f"{path}:2: row: not readable as CSV")
+    assert emails_of(database_url, account.id) == {f"after-{t}@example.com"}
+
+
+@pytest.mark.parametrize(
+    ("header", "says"),
+    [
+        ("first_name,company", "the header has no 'email' column (it has: first_name, company)"),
+        ("email,first_nmae", "unknown column 'first_nmae'"),
+    ],
+)
+def test_a_header_every_row_would_fail_stops_the_import_in_one_line(
+    cli, account, database_url, tmp_path, header, says
+):
+    path = tmp_path / "header.csv"
+    path.write_text(f"{header}\nsomeone-{tag()}@example.com,Someone\n")
+    line = cli.fails("prospects", "import", str(path), "-a", account.name, says=says)
+    assert line.startswith(f"error: {path}:1: ")
+    assert emails_of(database_url, account.id) == set()
+
+
+def test_an_empty_file_is_one_line(cli, account, tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_text("")
+    cli.fails("prospects", "import", str(path), "-a", account.name, says="the file is empty")
+
+
+def test_strict_stops_at_the_first_bad_row_and_imports_nothing(cli, account, database_url, tmp_path):
+    t = tag()
+    path = tmp_path / "strict.csv"
+    path.write_text(
+        f"email\nfirst-{t}@example.com\nsecond-{t}@example.com\nnot-an-email\nlast-{t}@example.com\n"
+    )
+    cli.fails(
+        "prospects", "import", str(path), "-a", account.name, "--strict",
+        says=f"{path}:4: email: not a valid email address (--strict: nothing was imported)",
+    )  # fmt: skip
+    assert emails_of(database_url, account.id) == set()
+
+
+class FailingInsert:
+    """A database that fails on inserting one email (a trigger): an error mid-file."""
+
+    def __init__(self, database_url: str, email: str) -> None:
+        self.database_url, self.email, self.name = database_url, email, f"fail_{tag()}"
+
+    def _run(self, *statements: str) -> None:
+        async def run() -> None:
+            db = Database(Settings(database_url=self.database_url))
+            try:
+                async with db.write() as conn:
+                    for statement in statements:
+                        await conn.execute(text(statement))
+            finally:
+                await db.dispose()
+
+        asyncio.run(run())
+
+    def __enter__(self) -> FailingInsert:
+        if self.database_url.startswith("sqlite"):
+            self._run(
+                f"CREATE TRIGGER {self.name} BEFORE INSERT ON prospects WHEN NEW.email = '{self.email}' "
+                "BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
+            )
+        else:
+            self._run(
+                f"CREATE FUNCTION {self.name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                f"IF NEW.email = '{self.email}' THEN RAISE EXCEPTION 'injected failure'; END IF; "
+                "RETURN NEW; END $$",
+                f"CREATE TRIGGER {self.name} BEFORE INSERT ON prospects "
+                f"FOR EACH ROW EXECUTE FUNCTION {self.name}()",
+            )
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.database_url.startswith("sqlite"):
+            self._run(f"DROP TRIGGER {self.name}")
+        else:
+            self._run(f"DROP TRIGGER {self.name} ON prospects", f"DROP FUNCTION {self.name}()")
+
+
+def test_an_error_on_row_11001_leaves_nothing_of_the_file_committed(cli, account, database_url, tmp_path):
+    t = tag()
+    existing = tmp_path / "existing.csv"
+    existing.write_text(f"email\nalready-{t}@example.com\n")
+    run(cli, "prospects", "import", str(existing), "-a", account.name)  # a database with prospects
+
+    emails = [f"row{line}-{t}@example.com" for line in range(2, 12_002)]
+    path = tmp_path / "big.csv"
+    path.write_text("email\n" + "\n".join(emails) + "\n")
+    with FailingInsert(database_url, f"row11001-{t}@example.com"):
+        line = cli.fails("prospects", "import", str(path), "-a", account.name, says="nothing was imported")
+    assert "injected failure" in line
+    assert emails_of(database_url, account.id) == {f"already-{t}@example.com"}
+
+    run(cli, "prospects", "import", str(path), "-a", account.name)  # the same file, once the cause is gone
+    assert len(emails_of(database_url, account.id)) == 12_001
+
+
+def test_campaigns_enrolments_activity_and_leads_account_for_every_row(cli, account, database_url, tmp_path):
+    t = tag()
+    prospects = tmp_path / "p.csv"
+    prospects.write_text(f"email\nann-{t}@example.com\nbob-{t}@example.com\n")
+    run(cli, "prospects", "import", str(prospects), "-a", account.name)
+
+    campaigns = tmp_path / "c.csv"
+    campaigns.write_text("name,status\nSpring,RUNNING\nSummer,PAUSED\nSpring,PAUSED\nAutumn,SLEEPING\n")
+    result = cli.run("campaigns", "import", str(campaigns), "-a", account.name, "--json")
+    assert result.exit_code == EXIT_REJECTED, result.output
+    assert counts(result.stderr) == {"rows": 4, "inserted": 2, "updated": 1, "skipped": 0, "rejected": 1}
+    assert rejected_lines(result.stderr)[0].startswith(f"{campaigns}:5: status: ")
+    assert {(c["name"], c["status"]) for c in json.loads(result.stdout)} == {
+        ("Spring", "PAUSED"),
+        ("Summer", "PAUSED"),
+    }
+
+    enrolments = tmp_path / "e.csv"
+    enrolments.write_text(
+        "campaign,email,status\n"
+        f"Spring,ann-{t}@example.com,ACTIVE\n"
+        f"Spring,ann-{t}@example.com,REPLIED\n"  # the same enrolment again: updated
+        f"Winter,bob-{t}@example.com,ACTIVE\n"
+        f"Summer,nobody-{t}@example.com,ACTIVE\n"
+    )
+    stderr = run(cli, "enrolments", "import", str(enrolments), "-a", account.name, exit_code=EXIT_REJECTED)
+    assert counts(stderr) == {"rows": 4, "inserted": 1, "updated": 1, "skipped": 0, "rejected": 2}
+    assert rejected_lines(stderr) == [
+        f"{enrolments}:4: campaign: no campaign named 'Winter'",
+        f"{enrolments}:5: email: no prospect 'nobody-{t}@example.com' in this account",
+    ]
+    stderr = run(cli, "enrolments", "import", str(enrolments), "-a", account.name, exit_code=EXIT_REJECTED)
+    assert counts(stderr)["updated"] == 2
+
+    activity = tmp_path / "a.csv"
+    activity.write_text(
+        "email,kind,occurred_at\n"
+        f"ann-{t}@example.com,SENT,2026-01-01T10:00:00Z\n"
+        f"ann-{t}@example.com,OPENED,yesterday\n"
+    )
+    stderr = run(cli, "activity", "import", str(activity), "-a", account.name, exit_code=EXIT_REJECTED)
+    assert counts(stderr) == {"rows": 2, "inserted": 1, "updated": 0, "skipped": 0, "rejected": 1}
+    assert rejected_lines(stderr)[0].startswith(f"{activity}:3: occurred_at: ")
+
+    leads = tmp_path / "l.csv"
+    leads.write_text(
+        "email,linkedin_url,first_name\n"
+        f"lead-{t}@example.com,,Lea\n"
+        f",https://linkedin.com/in/lead-{t},Leo\n"
+        f"LEAD-{t}@example.com,,Lea again\n"  # the same person: updated
+        ",,Nobody\n"
+    )
+    stderr = run(cli, "leads", "import", str(leads), exit_code=EXIT_REJECTED)
+    assert counts(stderr) == {"rows": 4, "inserted": 2, "updated": 1, "skipped": 0, "rejected": 1}
+    assert rejected_lines(stderr) == [f"{leads}:5: row: Value error, a lead needs an email or a linkedin_url"]
+    stderr = run(cli, "leads", "import", str(leads), exit_code=EXIT_REJECTED)
+    assert counts(stderr)["updated"] == 3
+
+    no_key = tmp_path / "no-key.csv"
+    no_key.write_text("first_name,company_name\nAnn,Acme\n")
+    cli.fails("leads", "import", str(no_key), says="the header has no 'email' or 'linkedin_url' column")
+
+
+def test_the_report_goes_to_stderr_and_shows_no_progress_bar_off_a_terminal(cli, account, tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text(f"email\nquiet-{tag()}@example.com\n")
+    result = cli.run("prospects", "import", str(path), "-a", account.name)
+    assert result.exit_code == 0 and result.stdout == ""
+    assert "━" not in result.stderr
