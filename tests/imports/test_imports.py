@@ -336,3 +336,28 @@ def test_the_report_goes_to_stderr_and_shows_no_progress_bar_off_a_terminal(cli,
     result = cli.run("prospects", "import", str(path), "-a", account.name)
     assert result.exit_code == 0 and result.stdout == ""
     assert "━" not in result.stderr
+
+
+def test_lead_rows_the_database_could_not_store_are_rejected_not_fatal(cli, database_url, tmp_path):
+    """A NUL character (PostgreSQL refuses it in text), an email that lower-casing makes too
+    long for its column, a LinkedIn URL too long to key a lead: rejected rows, and the rest
+    of the file is in."""
+    t = tag()
+    path = tmp_path / "hostile-leads.jsonl"
+    rows = [
+        {"email": f"nul-{t}@example.com", "first_name": "Ann\x00"},
+        {"email": "İ" * 300 + f"-{t}@example.com"},
+        {"linkedin_url": f"https://linkedin.com/in/{t}-" + "x" * 400},
+        {"email": f"fine-{t}@example.com", "first_name": "Fine"},
+    ]
+    path.write_text("\n".join(json.dumps(row) for row in rows) + "\n")
+    stderr = run(cli, "leads", "import", str(path), exit_code=EXIT_REJECTED)
+    assert counts(stderr) == {"rows": 4, "inserted": 1, "updated": 0, "skipped": 0, "rejected": 3}
+    assert [line.split(": ", 2)[2] for line in rejected_lines(stderr)] == [
+        "Value error, first_name holds a NUL character",
+        "Value error, email has more than 320 characters once lower-cased",
+        "Value error, linkedin_url has more than 396 characters",
+    ]
+    assert fetch(
+        database_url, "SELECT first_name FROM leads WHERE email = :e", e=f"fine-{t}@example.com"
+    ) == [("Fine",)]

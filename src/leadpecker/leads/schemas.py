@@ -6,9 +6,14 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
 
+from leadpecker.kit.fields import MAX_EMAIL_LENGTH
+
 # Whitespace and length are set once for every field (model_config): per-field constraints
 # cost a quarter more to validate, and a lead import validates millions of cells.
 Text = str
+
+# A lead is keyed by its email, else "li:" and its LinkedIn URL: the key column holds 400.
+MAX_LINKEDIN_URL_LENGTH = 396
 
 
 class LeadFileRow(BaseModel):
@@ -19,7 +24,7 @@ class LeadFileRow(BaseModel):
         extra="ignore", coerce_numbers_to_str=True, str_strip_whitespace=True, str_max_length=5_000
     )
 
-    email: Annotated[str, StringConstraints(to_lower=True, max_length=320)] = ""
+    email: Annotated[str, StringConstraints(to_lower=True)] = ""
     first_name: Text = ""
     last_name: Text = ""
     linkedin_url: Text = ""
@@ -39,6 +44,13 @@ class LeadFileRow(BaseModel):
             raise ValueError("a lead needs an email or a linkedin_url")
         if self.email and "@" not in self.email:
             raise ValueError("email is not an email address")
+        if len(self.email) > MAX_EMAIL_LENGTH:  # checked here: lower-casing can lengthen it
+            raise ValueError(f"email has more than {MAX_EMAIL_LENGTH} characters once lower-cased")
+        if not self.email and len(self.linkedin_url) > MAX_LINKEDIN_URL_LENGTH:  # the lead's key
+            raise ValueError(f"linkedin_url has more than {MAX_LINKEDIN_URL_LENGTH} characters")
+        for name, value in self:  # one pass over the row: cheaper than a pattern per field
+            if "\x00" in value:
+                raise ValueError(f"{name} holds a NUL character")
         return self
 
 
