@@ -35,16 +35,22 @@ class _Leadpecker(TyperGroup):
     code 1; a mistake in the command line itself (unknown option, bad value) as one line and
     exit code 2, click's. Anything else is a bug and keeps its traceback."""
 
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        # The root's own options and sub-command name are parsed here, before invoke().
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except getattr(_click_errors, "NoArgsIsHelpError", ()):
+            raise  # ``leadpecker`` alone: its help, as typer shows it
+        except _click_errors.UsageError as error:
+            raise _usage_exit(error, info_name or "leadpecker") from None
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except getattr(_click_errors, "NoArgsIsHelpError", ()):
             raise  # a group named without a sub-command: its help, as typer shows it
         except _click_errors.UsageError as error:
-            # Typer would print the usage and a boxed message; the line says where help is.
-            command = (error.ctx or ctx).command_path
-            report_error(f"{error.format_message()} — see {command} --help")
-            raise typer.Exit(error.exit_code) from None
+            raise _usage_exit(error, (error.ctx or ctx).command_path) from None
         except (_click_errors.ClickException, typer.Exit, typer.Abort):
             raise
         except Exception as error:
@@ -53,6 +59,13 @@ class _Leadpecker(TyperGroup):
                 raise
             report_error(line)
             raise typer.Exit(1) from None
+
+
+def _usage_exit(error: Any, command: str) -> typer.Exit:
+    """A mistake in the command line: one line saying where help is (typer would print the
+    usage and a boxed message), and click's exit code."""
+    report_error(f"{error.format_message().rstrip('.')} — see {command} --help")
+    return typer.Exit(error.exit_code)
 
 
 def _configured_database_url() -> str | None:

@@ -189,3 +189,36 @@ def test_version(tmp_path) -> None:
         f"leadpecker {leadpecker.__version__}\n",
         "",
     )
+
+
+def test_a_redis_url_without_the_redis_extra_installed(harness, tmp_path) -> None:
+    # As if `pip install leadpecker` had been run without [redis]: the package cannot be imported.
+    hide_redis = (
+        "import sys; sys.modules['redis'] = None; from leadpecker.cli import main; "
+        "sys.argv = ['leadpecker', 'accounts', 'list']; main()"
+    )
+    env = {name: value for name, value in os.environ.items() if not name.startswith("LEADPECKER_")}
+    env["LEADPECKER_REDIS_URL"] = "redis://127.0.0.1:6379/0"
+    env["LEADPECKER_DATABASE_URL"] = f"sqlite:///{tmp_path / 'never.db'}"
+    finished = subprocess.run(
+        [sys.executable, "-c", hide_redis], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    line = refusal(harness, finished)
+    assert "LEADPECKER_REDIS_URL" in line and "pip install 'leadpecker[redis]'" in line, line
+    assert not (tmp_path / "never.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--bogus"], "No such option: --bogus — see leadpecker --help"),
+        (["bogus"], "No such command 'bogus' — see leadpecker --help"),
+        (
+            ["prospects", "import", "--bogus"],
+            "No such option: --bogus — see leadpecker prospects import --help",
+        ),
+    ],
+)
+def test_a_mistake_in_the_command_line_is_one_line_and_exit_code_2(harness, tmp_path, args, says) -> None:
+    line = refusal(harness, leadpecker_command(tmp_path, *args), exit_code=2)
+    assert line == f"error: {says}"

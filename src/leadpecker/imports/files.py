@@ -88,6 +88,8 @@ def check_header(path: Path, model: type[BaseModel], encoding: str, needs_one_of
     """Refuse a CSV file whose header lacks a column every row needs (or, for a model that
     forbids unknown fields, has one it does not know) before anything is read or written:
     otherwise every row would be rejected, one line each, for the same reason."""
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file")
     if file_format(path) != "csv":
         return
     header = csv_header(path, encoding)
