@@ -188,7 +188,7 @@ def test_an_enrichment_run_counts_its_items_by_outcome_and_the_credits_charged(
     retried = [f"retried{i}-{run}@example.com" for i in range(2)]  # leads exist, but they give up
     cli = harness.Cli(url)
     leads = write_leads(tmp_path / "leads.csv", [full_lead(email) for email in matched + retried])
-    assert "5 leads inserted" in cli("leads", "import", str(leads))
+    assert "leads, 5 rows: 5 inserted" in cli("leads", "import", str(leads))
     account = cli.create_account(f"obs-{run}")
     cli("credits", "add", str(account.id), "100")
     with server.client(account.api_key) as client:
@@ -266,7 +266,7 @@ def test_with_a_shared_directory_imports_count_in_serves_metrics(standalone, mon
         timeout=120,
     )
     assert imported.returncode == 3, imported.stderr  # imported, but for the rejected row
-    assert "4 leads inserted" in imported.stderr, imported.stderr
+    assert "leads, 5 rows: 4 inserted" in imported.stderr, imported.stderr
     after = Scrape(server)
     rows = "leadpecker_import_rows_total"
     for outcome, count in (("inserted", 4), ("updated", 0), ("rejected", 1)):

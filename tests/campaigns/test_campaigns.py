@@ -163,7 +163,7 @@ def test_enrolments_and_activity_load_from_files(cli, api, account, campaigns, s
         "--account", account.name,
     )  # fmt: skip
     assert output.exit_code == 3, output.output  # imported, but for the rejected rows
-    assert "3 enrolments inserted" in output.stderr
+    assert "enrolments, 6 rows: 3 inserted" in output.stderr
     for line, field in ((5, "campaign"), (6, "email"), (7, "status")):
         assert f"e.csv:{line}: {field}: " in output.stderr
     rows = fetch(
@@ -204,7 +204,7 @@ def test_enrolments_and_activity_load_from_files(cli, api, account, campaigns, s
         "--account", account.name,
     )  # fmt: skip
     assert output.exit_code == 3, output.output
-    assert "5 events inserted" in output.stderr and "a.jsonl:6: url: " in output.stderr
+    assert "events, 6 rows: 5 inserted" in output.stderr and "a.jsonl:6: url: " in output.stderr
     [rollup] = fetch(
         server.database_url,
         "SELECT sent_mails, last_contacted, last_replied, last_opened, last_clicked"

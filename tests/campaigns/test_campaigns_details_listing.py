@@ -69,7 +69,7 @@ def listed(server, cli, tmp_path_factory) -> tuple[Any, list[dict[str, Any]]]:
     path = tmp_path / "enrolments.csv"
     path.write_text("campaign,email,status,interested\n" + "\n".join(rows) + "\n")
     output = cli("enrolments", "import", str(path), "--account", mine.name)
-    assert f"{len(rows)} enrolments inserted" in output
+    assert f"enrolments, {len(rows)} rows: {len(rows)} inserted" in output
 
     status_of = dict(CAMPAIGNS)
     expected = []

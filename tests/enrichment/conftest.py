@@ -61,7 +61,8 @@ class Deployment:
         """Load leads the operator's way: a CSV file and ``leadpecker leads import``."""
         path = write_leads(self.workdir / f"leads-{tag()}.csv", leads)
         output = self.cli("leads", "import", str(path))
-        assert f"{len(leads)} leads inserted" in output, output
+        count = len(leads)
+        assert f"leads, {count} row{'s' if count != 1 else ''}: {count} inserted" in output, output
 
     def close(self) -> None:
         for client in self.clients:

@@ -20,7 +20,7 @@ from leadpecker.settings import Settings
 
 EXIT_REJECTED = 3
 SUMMARY = re.compile(
-    r"(?P<rows>[\d,]+) rows: (?P<inserted>[\d,]+) \w+ inserted, (?P<updated>[\d,]+) updated, "
+    r"(?P<rows>[\d,]+) rows?: (?P<inserted>[\d,]+) inserted, (?P<updated>[\d,]+) updated, "
     r"(?P<skipped>[\d,]+) skipped \(already there, or repeated in the file\), (?P<rejected>[\d,]+) rejected;"
 )
 
@@ -77,7 +77,7 @@ def test_every_row_is_counted_and_each_rejected_row_named_by_line_and_field(
     stderr = run(cli, "prospects", "import", str(path), "--account", account.name, exit_code=EXIT_REJECTED)
     assert counts(stderr) == {"rows": 6, "inserted": 2, "updated": 0, "skipped": 1, "rejected": 3}
     assert rejected_lines(stderr) == [
-        f"{path}:3: email: not a valid email address",
+        f"{path}:3: email: Invalid email address",
         f"{path}:4: status: Input should be 'ACTIVE', 'BOUNCED', 'REPLIED', 'BLACKLIST' or 'INVALID'",
         f"{path}:5: row: 4 cells, but the header names 3 columns",
     ]
@@ -153,23 +153,75 @@ def test_a_file_not_in_utf8_names_the_line_and_imports_with_its_encoding(
         database_url, "SELECT first_name FROM prospects WHERE email = :e", e=f"elo-{t}@example.com"
     )
     assert name == "Élodie"
-    cli.fails(
-        "prospects", "import", str(path), "-a", account.name, "--encoding", "klingon",
-        says="--encoding: unknown encoding 'klingon'",
-    )  # fmt: skip
+    for name in ("klingon", "base64"):  # base64 is a codec, but not of text
+        cli.fails(
+            "prospects", "import", str(path), "-a", account.name, "--encoding", name,
+            says=f"Invalid value for '--encoding': unknown text encoding {name!r}", exit_code=2,
+        )  # fmt: skip
 
 
-def test_a_cell_too_large_for_csv_is_rejected_and_the_next_rows_still_load(
-    cli, account, database_url, tmp_path
-):
+def test_a_quote_never_closed_rejects_its_row_and_swallows_no_other(cli, account, database_url, tmp_path):
     t = tag()
-    path = tmp_path / "huge.csv"
-    huge = "x" * 200_000  # beyond the csv module's field size limit (131,072)
-    path.write_text(f"email,first_name\nbig-{t}@example.com,{huge}\nafter-{t}@example.com,After\n")
+    path = tmp_path / "quote.csv"
+    rows = [f"row{n}-{t}@example.com,Name {n}" for n in range(2, 2_000)]
+    rows[1] = f'row3-{t}@example.com,"Acme'  # line 3 opens a quote it never closes
+    path.write_text("email,first_name\n" + "\n".join(rows) + "\n")
     stderr = run(cli, "prospects", "import", str(path), "-a", account.name, exit_code=EXIT_REJECTED)
+    assert counts(stderr) == {"rows": 1_998, "inserted": 1_997, "updated": 0, "skipped": 0, "rejected": 1}
     [line] = rejected_lines(stderr)
-    assert line.startswith(f"{path}:2: row: not readable as CSV")
-    assert emails_of(database_url, account.id) == {f"after-{t}@example.com"}
+    assert line.startswith(f"{path}:3: row: not readable as CSV (unexpected end of data)")
+    assert len(emails_of(database_url, account.id)) == 1_997
+
+
+def test_a_quoted_cell_over_many_lines_is_one_row_and_its_lines_no_rows(cli, account, database_url, tmp_path):
+    t = tag()
+    path = tmp_path / "multiline.csv"
+    inside = f"evil-{t}@example.com,Injected"  # text inside the quoted cell, shaped like a row
+    path.write_text(
+        "email,first_name,company\n"
+        f'big-{t}@example.com,Big,"{"x" * 200_000}\n{inside}\ntail"\n'  # lines 2-4: one row
+        f'ok-{t}@example.com,Ok,"two\nlines"\n'  # lines 5-6
+        f"after-{t}@example.com,After,\n"  # line 7
+    )
+    stderr = run(cli, "prospects", "import", str(path), "-a", account.name, exit_code=EXIT_REJECTED)
+    assert counts(stderr) == {"rows": 3, "inserted": 2, "updated": 0, "skipped": 0, "rejected": 1}
+    assert rejected_lines(stderr) == [f"{path}:2: company: String should have at most 10000 characters"]
+    assert emails_of(database_url, account.id) == {f"ok-{t}@example.com", f"after-{t}@example.com"}
+
+
+def test_blank_lines_and_separator_only_lines_are_no_rows(cli, account, tmp_path):
+    path = tmp_path / "blank.csv"
+    path.write_text(f"\n\nemail,first_name\r\n\r\n , \r\n,\r\nblank-{tag()}@example.com,B\r\n\r\n")
+    assert counts(run(cli, "prospects", "import", str(path), "-a", account.name))["rows"] == 1
+
+
+def test_update_applies_every_row_of_a_repeated_email_in_file_order(cli, account, database_url, tmp_path):
+    t = tag()
+    path = tmp_path / "repeated.csv"
+    path.write_text(f"email,first_name\nrep-{t}@example.com,First\nREP-{t}@example.com,Second\n")
+    stderr = run(cli, "prospects", "import", str(path), "-a", account.name, "--update")
+    assert counts(stderr) == {"rows": 2, "inserted": 1, "updated": 1, "skipped": 0, "rejected": 0}
+    [(name,)] = fetch(
+        database_url, "SELECT first_name FROM prospects WHERE email = :e", e=f"rep-{t}@example.com"
+    )
+    assert name == "Second"
+
+
+def test_a_utf16_file_is_named_and_reads_with_its_encoding(cli, account, database_url, tmp_path):
+    t = tag()
+    path = tmp_path / "utf16.jsonl"
+    lines = [json.dumps({"email": f"u{n}-{t}@example.com", "first_name": "Zoë"}) for n in range(2)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-16")
+    cli.fails(
+        "prospects", "import", str(path), "-a", account.name,
+        says=f"{path} is UTF-16 (it starts with its byte-order mark): add --encoding utf-16",
+    )  # fmt: skip
+    stderr = run(cli, "prospects", "import", str(path), "-a", account.name, "--encoding", "utf-16")
+    assert counts(stderr) == {"rows": 2, "inserted": 2, "updated": 0, "skipped": 0, "rejected": 0}
+    names = fetch(
+        database_url, "SELECT DISTINCT first_name FROM prospects WHERE account_id = :a", a=account.id
+    )
+    assert names == [("Zoë",)]
 
 
 @pytest.mark.parametrize(
@@ -177,6 +229,8 @@ def test_a_cell_too_large_for_csv_is_rejected_and_the_next_rows_still_load(
     [
         ("first_name,company", "the header has no 'email' column (it has: first_name, company)"),
         ("email,first_nmae", "unknown column 'first_nmae'"),
+        ("email,first_name,email", "the header names column 'email' twice"),
+        ("email,,first_name", "column 2 of the header has no name"),
     ],
 )
 def test_a_header_every_row_would_fail_stops_the_import_in_one_line(
@@ -203,7 +257,7 @@ def test_strict_stops_at_the_first_bad_row_and_imports_nothing(cli, account, dat
     )
     cli.fails(
         "prospects", "import", str(path), "-a", account.name, "--strict",
-        says=f"{path}:4: email: not a valid email address (--strict: nothing was imported)",
+        says=f"{path}:4: email: Invalid email address (--strict: nothing was imported)",
     )  # fmt: skip
     assert emails_of(database_url, account.id) == set()
 
@@ -361,3 +415,49 @@ def test_lead_rows_the_database_could_not_store_are_rejected_not_fatal(cli, data
     assert fetch(
         database_url, "SELECT first_name FROM leads WHERE email = :e", e=f"fine-{t}@example.com"
     ) == [("Fine",)]
+
+
+def test_a_column_left_out_keeps_what_is_stored(cli, account, database_url, tmp_path):
+    """An empty cell or an absent column means "not given": a known campaign keeps its status,
+    a known enrolment its status and interest level."""
+    t = tag()
+    (tmp_path / "p.csv").write_text(f"email\nkeep-{t}@example.com\n")
+    run(cli, "prospects", "import", str(tmp_path / "p.csv"), "-a", account.name)
+    (tmp_path / "c.csv").write_text("name,status\nKept,PAUSED\n")
+    run(cli, "campaigns", "import", str(tmp_path / "c.csv"), "-a", account.name)
+    (tmp_path / "e.csv").write_text(
+        f"campaign,email,status,interested\nKept,keep-{t}@example.com,REPLIED,INTERESTED\n"
+    )
+    run(cli, "enrolments", "import", str(tmp_path / "e.csv"), "-a", account.name)
+
+    (tmp_path / "c2.csv").write_text("name\nKept\n")
+    assert (
+        counts(run(cli, "campaigns", "import", str(tmp_path / "c2.csv"), "-a", account.name))["updated"] == 1
+    )
+    (tmp_path / "e2.csv").write_text(f"campaign,email,interested\nKept,keep-{t}@example.com,\n")
+    assert (
+        counts(run(cli, "enrolments", "import", str(tmp_path / "e2.csv"), "-a", account.name))["updated"] == 1
+    )
+
+    [(campaign_status, status, interested)] = fetch(
+        database_url,
+        "SELECT c.status, cp.status, cp.interested FROM campaigns c"
+        " JOIN campaign_prospects cp ON cp.campaign_id = c.id WHERE c.account_id = :a",
+        a=account.id,
+    )
+    assert (campaign_status, status, interested) == ("PAUSED", "REPLIED", "INTERESTED")
+
+
+def test_strict_names_the_first_bad_row_whatever_found_it(cli, account, tmp_path):
+    t = tag()
+    (tmp_path / "p.csv").write_text(f"email\nfirst-{t}@example.com\n")
+    run(cli, "prospects", "import", str(tmp_path / "p.csv"), "-a", account.name)
+    path = tmp_path / "e.csv"
+    # line 2: an unknown campaign (found when writing); line 3: a bad status (found when reading)
+    path.write_text(
+        f"campaign,email,status\nNowhere,first-{t}@example.com,ACTIVE\nNowhere,first-{t}@example.com,NOPE\n"
+    )
+    cli.fails(
+        "enrolments", "import", str(path), "-a", account.name, "--strict",
+        says=f"{path}:2: campaign: no campaign named 'Nowhere' (--strict: nothing was imported)",
+    )  # fmt: skip

@@ -22,7 +22,9 @@ ACCOUNT = typer.Option(..., "--account", "-a", help="Account id or name.")
 
 @campaigns_app.command("import")
 def import_campaigns_file(
-    file: Path = typer.Argument(..., help="CSV/JSONL with name and status (default DRAFT)."),
+    file: Path = typer.Argument(
+        ..., help="CSV/JSONL with name and status (a new campaign is DRAFT unless given)."
+    ),
     account: str = ACCOUNT,
     as_json: bool = typer.Option(False, "--json", help="Print the campaigns as one JSON array on stdout."),
     strict: bool = STRICT,
@@ -45,20 +47,16 @@ def import_campaigns_file(
             for campaign in campaigns.values():
                 typer.echo(f"campaign {campaign.id}: {campaign.name} ({campaign.status})")
 
-    try:
-        import_file(
-            file,
-            what="campaigns",
-            model=CampaignFileRow,
-            write=write,
-            account=account,
-            strict=strict,
-            encoding=encoding,
-        )
-    except typer.Exit:
-        show()  # some rows were rejected (exit code 3): every other one is in
-        raise
-    show()
+    import_file(
+        file,
+        what="campaigns",
+        model=CampaignFileRow,
+        write=write,
+        account=account,
+        strict=strict,
+        encoding=encoding,
+        show=show,
+    )
 
 
 @enrolments_app.command("import")

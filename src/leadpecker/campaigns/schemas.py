@@ -67,7 +67,7 @@ class CampaignFileRow(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Name
-    status: CampaignStatus = "DRAFT"
+    status: CampaignStatus | None = None  # not given: DRAFT for a new campaign, kept for a known one
 
 
 class EnrolmentFileRow(BaseModel):
@@ -75,5 +75,6 @@ class EnrolmentFileRow(BaseModel):
 
     campaign: Name
     email: NormalisedEmail
-    status: CampaignProspectStatus = "ACTIVE"
-    interested: InterestLevel = "NOT_MARKED"
+    # Not given: ACTIVE / NOT_MARKED for a new enrolment, kept for a known one.
+    status: CampaignProspectStatus | None = None
+    interested: InterestLevel | None = None

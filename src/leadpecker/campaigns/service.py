@@ -25,8 +25,9 @@ from leadpecker.prospects.service import Outcome, add_prospects
 async def import_campaigns(
     conn: AsyncConnection, account_id: int, rows: list[tuple[int, CampaignFileRow]]
 ) -> tuple[Tally, list[CampaignRow]]:
-    """Create the campaigns named in ``rows``; a name the account already has (or that came
-    earlier in the file) gets the row's status. The tally, and the campaigns as they now are."""
+    """Create the campaigns named in ``rows`` (DRAFT unless a status is given); a name the
+    account has already (or that came earlier in the file) takes the row's status, if it gives
+    one. The tally, and the campaigns as they now are."""
     repo = CampaignRepository(conn, account_id)
     existing = await repo.by_names([row.name for _, row in rows])
     now = utcnow()
@@ -35,53 +36,63 @@ async def import_campaigns(
     for _, row in rows:
         known = result.get(row.name) or existing.get(row.name)
         if known is None:
-            campaign_id = await repo.insert(row.name, row.status, now)
+            status = row.status or "DRAFT"
+            campaign_id = await repo.insert(row.name, status, now)
             tally.inserted += 1
         else:
-            campaign_id = known.id
-            await repo.set_status(campaign_id, row.status)
+            campaign_id, status = known.id, row.status or known.status
+            if status != known.status:
+                await repo.set_status(campaign_id, status)
             tally.updated += 1
-        result[row.name] = CampaignRow(campaign_id, row.name, row.status)
+        result[row.name] = CampaignRow(campaign_id, row.name, status)
     return tally, list(result.values())
 
 
 async def import_enrolments(
     conn: AsyncConnection, account_id: int, rows: list[tuple[int, EnrolmentFileRow]]
 ) -> Tally:
-    """Enrol prospects (by email) in campaigns (by name), setting status and interest level;
-    an enrolment that exists (or came earlier in the file) takes the row's. A row naming an
-    unknown campaign or prospect is rejected."""
+    """Enrol prospects (by email) in campaigns (by name) with the row's status and interest
+    level; an enrolment that exists (or came earlier in the file) takes those the row gives
+    and keeps the others. A row naming an unknown campaign or prospect is rejected."""
     campaigns_repo = CampaignRepository(conn, account_id)
     campaigns = await campaigns_repo.by_names(list({row.campaign for _, row in rows}))
     prospect_ids = await ProspectRepository(conn, account_id).ids_by_email(
         list({row.email for _, row in rows})
     )
-    now = utcnow()
+    wanted: dict[int, set[int]] = defaultdict(set)  # campaign id → prospect ids the rows name
+    for _, row in rows:
+        if row.campaign in campaigns and row.email in prospect_ids:
+            wanted[campaigns[row.campaign].id].add(prospect_ids[row.email])
+    # (campaign id, prospect id) → (status, interested): as stored, then as the rows leave them
+    states = {
+        (campaign_id, prospect_id): state
+        for campaign_id, ids in wanted.items()
+        for prospect_id, state in (await campaigns_repo.enrolment_states(campaign_id, sorted(ids))).items()
+    }
     tally = Tally()
-    enrolments: dict[tuple[int, int], dict[str, object]] = {}
     for line, row in rows:
         if row.campaign not in campaigns:
             tally.rejected.append(Rejection(line, "campaign", f"no campaign named {row.campaign!r}"))
-        elif row.email not in prospect_ids:
+            continue
+        if row.email not in prospect_ids:
             tally.rejected.append(Rejection(line, "email", f"no prospect {row.email!r} in this account"))
+            continue
+        key = (campaigns[row.campaign].id, prospect_ids[row.email])
+        before = states.get(key)
+        if before is None:
+            tally.inserted += 1
+            before = ("ACTIVE", "NOT_MARKED")
         else:
-            key = (campaigns[row.campaign].id, prospect_ids[row.email])
-            enrolments[key] = {
-                "campaign_id": key[0],
-                "prospect_id": key[1],
-                "status": row.status,
-                "interested": row.interested,
-                "created": now,
-            }
-    by_campaign: dict[int, list[int]] = defaultdict(list)
-    for campaign_id, prospect_id in enrolments:
-        by_campaign[campaign_id].append(prospect_id)
-    enrolled_before = 0
-    for campaign_id, prospect_ids_there in by_campaign.items():
-        enrolled_before += len(await campaigns_repo.enrolled(campaign_id, prospect_ids_there))
-    await campaigns_repo.upsert_enrolments(list(enrolments.values()), replace=True)
-    tally.inserted = len(enrolments) - enrolled_before
-    tally.updated = len(rows) - len(tally.rejected) - tally.inserted
+            tally.updated += 1
+        states[key] = (row.status or before[0], row.interested or before[1])
+    now = utcnow()
+    await campaigns_repo.upsert_enrolments(
+        [
+            {"campaign_id": c, "prospect_id": p, "status": status, "interested": interested, "created": now}
+            for (c, p), (status, interested) in states.items()
+        ],
+        replace=True,
+    )
     return tally
 
 

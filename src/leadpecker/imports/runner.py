@@ -6,11 +6,13 @@ transaction: an import is all in or nothing in, never half-committed. Every row 
 for at the end: inserted, updated, skipped (already there, or repeated in the file) or
 rejected, each rejected row named by line and field on stderr. Exit codes: 0 every row in,
 3 imported except the rejected rows, 1 nothing imported (a file, header, database or
-``--strict`` error, in one line), 2 a mistake in the command line.
+``--strict`` error, in one line), 2 a mistake in the command line, 130 interrupted (nothing
+imported). docs/imports.md says the same for operators.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
@@ -22,15 +24,8 @@ from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from leadpecker.cli import run_with_db
-from leadpecker.imports.files import (
-    UTF8,
-    ParsedBatches,
-    Record,
-    check_encoding,
-    check_header,
-    validate_rows,
-)
+from leadpecker.cli import report_error, run_with_db
+from leadpecker.imports.files import UTF8, ParsedBatches, Record, check_encoding, check_file, validate_rows
 from leadpecker.imports.tally import Rejection, Tally
 from leadpecker.kit import metrics
 from leadpecker.kit.db import Database
@@ -40,10 +35,23 @@ M = TypeVar("M", bound=BaseModel)
 P = TypeVar("P")
 
 EXIT_REJECTED = 3
+EXIT_INTERRUPTED = 130  # the shell's code for a process ended by Ctrl-C
 BATCH = 5_000
 
+log = logging.getLogger(__name__)
+
+
+def _text_encoding(name: str) -> str:
+    try:
+        return check_encoding(name)
+    except UsageError as error:
+        raise typer.BadParameter(str(error).removeprefix("--encoding: ")) from None
+
+
 STRICT = typer.Option(False, "--strict", help="Stop at the first rejected row: then nothing is imported.")
-ENCODING = typer.Option(UTF8, "--encoding", help="The file's text encoding, e.g. latin-1 or cp1252.")
+ENCODING = typer.Option(
+    UTF8, "--encoding", callback=_text_encoding, help="The file's text encoding, e.g. latin-1 or cp1252."
+)
 
 
 def _as_is(rows: list[tuple[int, Any]]) -> tuple[Any, list[Rejection]]:
@@ -63,30 +71,26 @@ def import_file(
     transaction: Callable[[Database], AbstractAsyncContextManager[AsyncConnection]] = Database.write,
     needs_one_of: list[set[str]] | None = None,
     analyze: tuple[str, ...] = (),
-) -> Tally:
+    show: Callable[[], None] | None = None,
+) -> None:
     """Import ``file``'s ``model`` rows and report every row; exits 3 when some were rejected.
 
     ``write(conn, account_id, prepared)`` writes one batch in the file's transaction and
     tallies it; ``account_id`` is the id of ``account`` (an id or a name), None without one.
-
     ``prepare`` turns a batch of valid rows into what ``write`` takes; it runs in the parsing
     process, so the work it does overlaps the writes. ``needs_one_of``: the CSV header must
-    name one column of each set (default: each field the model requires)."""
-    encoding = check_encoding(encoding)
+    name one column of each set (default: each field the model requires). ``show`` prints
+    what the command gives scripts on stdout, once the file is in."""
     if needs_one_of is None:
         needs_one_of = [{name} for name, spec in model.model_fields.items() if spec.is_required()]
-    check_header(file, model, encoding, needs_one_of)
+    check_file(file, model, encoding, needs_one_of)
     started = time.perf_counter()
     tally = Tally()
 
     def parse(batch: list[tuple[int, Record]]) -> tuple[P, list[Rejection]]:
         valid, rejected = validate_rows(model, batch)
         prepared, refused = prepare(valid)
-        return prepared, sorted(rejected + refused, key=lambda rejection: rejection.line)
-
-    def refuse_if_strict(rejected: list[Rejection]) -> None:
-        if strict and rejected:
-            raise UsageError(f"{rejected[0].describe(file)} (--strict: nothing was imported)")
+        return prepared, rejected + refused
 
     async def work(db: Database, parsed: ParsedBatches[tuple[P, list[Rejection]]]) -> None:
         account_id = None
@@ -97,23 +101,43 @@ def import_file(
         try:
             async with transaction(db) as conn:
                 async for prepared, rejected in parsed:
-                    refuse_if_strict(rejected)
                     written = await write(conn, account_id, prepared)
-                    refuse_if_strict(written.rejected)
+                    if strict and (rejected or written.rejected):
+                        first = min(rejected + written.rejected, key=lambda rejection: rejection.line)
+                        raise UsageError(f"{first.describe(file)} (--strict: nothing was imported)")
                     tally.add(written)
                     tally.rejected.extend(rejected)
         except DBAPIError as error:  # e.g. the database went away mid-file
             reason = str(error.orig).strip().splitlines()[0]
             raise UsageError(f"{file}: nothing was imported, the database failed: {reason}") from error
-        if analyze:
-            await db.analyze(*analyze)
+        await _refresh_statistics(db, analyze)
 
-    with ParsedBatches(file, BATCH, parse, encoding) as parsed:
-        run_with_db(lambda db: work(db, parsed))
+    try:
+        with ParsedBatches(file, BATCH, parse, encoding) as parsed:
+            run_with_db(lambda db: work(db, parsed))
+    except KeyboardInterrupt:
+        report_error(f"interrupted: nothing of {file} was imported")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     report(file, what, tally, time.perf_counter() - started)
+    if show is not None:
+        show()
     if tally.rejected:
         raise typer.Exit(EXIT_REJECTED)
-    return tally
+
+
+async def _refresh_statistics(db: Database, tables: tuple[str, ...]) -> None:
+    # After the commit: a failure here leaves every row in, so it is a warning, not an error.
+    try:
+        if tables:
+            await db.analyze(*tables)
+    except DBAPIError as error:
+        log.warning(
+            "the rows are in; refreshing the planner's statistics failed (%s): run ANALYZE later", error.orig
+        )
+
+
+def _rows(count: int) -> str:
+    return f"{count:,} row" if count == 1 else f"{count:,} rows"
 
 
 def report(file: Path, what: str, tally: Tally, elapsed: float) -> None:
@@ -127,14 +151,14 @@ def report(file: Path, what: str, tally: Tally, elapsed: float) -> None:
         typer.echo(f"rejected {rejection.describe(file)}", err=True)
     rate = tally.rows / elapsed if elapsed > 0 else 0.0
     typer.echo(
-        f"{file}: {tally.rows:,} rows: {tally.inserted:,} {what} inserted, {tally.updated:,} updated, "
+        f"{file}: {what}, {_rows(tally.rows)}: {tally.inserted:,} inserted, {tally.updated:,} updated, "
         f"{tally.skipped:,} skipped (already there, or repeated in the file), {len(rejected):,} rejected; "
         f"{elapsed:.1f} s, {rate:,.0f} rows/s",
         err=True,
     )
     if rejected:
         typer.echo(
-            f"{len(rejected):,} rows were not imported (listed above, by line); every other row is in. "
-            "Fix those rows and import them again.",
+            f"{_rows(len(rejected))} not imported (listed above, by line); every other row is in. "
+            "Fix them and import them again.",
             err=True,
         )

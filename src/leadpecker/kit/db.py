@@ -16,6 +16,7 @@ overlap other work (``read(threaded=True)``) stay on aiosqlite's thread.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -178,8 +179,11 @@ class Database:
                 async with conn.begin():
                     yield conn
             finally:
-                if rollback_journal:
-                    await _set_journal(driver, "WAL", synchronous="NORMAL")
+                # Suppressed: the connection is gone when the load was cancelled (Ctrl-C).
+                # Harmless: every connection asks for the WAL when it opens.
+                with contextlib.suppress(ValueError, sqlite3.Error):
+                    if rollback_journal:
+                        await _set_journal(driver, "WAL", synchronous="NORMAL")
 
     async def analyze(self, *tables: str) -> None:
         """Refresh the planner's statistics after a bulk load, so the first queries on the

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 import typer
 
 from leadpecker.imports.runner import ENCODING, STRICT, import_file
-from leadpecker.imports.tally import Rejection
 from leadpecker.kit.types import utcnow
 from leadpecker.leads.schemas import LeadFileRow
-from leadpecker.leads.service import import_leads, lead_row
+from leadpecker.leads.service import import_leads, lead_rows
 
 leads_app = typer.Typer(help="Load the lead database used for enrichment.", no_args_is_help=True)
 
@@ -34,17 +31,11 @@ def import_leads_file(
         file,
         what="leads",
         model=LeadFileRow,
-        prepare=partial(_lead_rows, now=utcnow()),
+        # Runs in the parsing process: finished database rows with their normalised keys.
+        prepare=partial(lead_rows, now=utcnow()),
         write=import_leads,
         needs_one_of=[{"email", "linkedin_url"}],
         strict=strict,
         encoding=encoding,
         analyze=("leads",),
     )
-
-
-def _lead_rows(
-    rows: list[tuple[int, LeadFileRow]], now: datetime
-) -> tuple[list[tuple[Any, ...]], list[Rejection]]:
-    # Runs in the parsing process: finished database rows with their normalised keys.
-    return [lead_row(lead, now) for _, lead in rows], []

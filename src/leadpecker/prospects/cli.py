@@ -17,9 +17,9 @@ from leadpecker.kit.types import utcnow
 from leadpecker.prospects.schemas import ProspectIn
 from leadpecker.prospects.service import (
     import_new,
-    import_rows,
     import_updates,
     initial_load,
+    new_prospect_rows,
     with_valid_emails,
 )
 
@@ -39,8 +39,8 @@ def import_prospects(
     if update:
         prepare, write, transaction = with_valid_emails, import_updates, Database.write
     else:
-        # import_rows runs in the parsing process: it hands over finished database rows.
-        prepare, write, transaction = partial(import_rows, now=utcnow()), import_new, _load
+        # new_prospect_rows runs in the parsing process: it hands over finished database rows.
+        prepare, write, transaction = partial(new_prospect_rows, now=utcnow()), import_new, _load
     import_file(
         file,
         what="prospects",

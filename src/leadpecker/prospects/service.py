@@ -21,6 +21,8 @@ from leadpecker.prospects.repository import ProspectRepository
 from leadpecker.prospects.schemas import ProspectIn
 from leadpecker.search.upkeep import SearchUpkeepRepository
 
+INVALID_EMAIL = "Invalid email address"
+
 # Deliberately loose: one @, something on each side, no spaces; mail servers are the judge.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -81,7 +83,7 @@ async def add_prospects(
     for prospect in prospects:
         email = normalise_email(prospect.email)
         if not is_valid_email(email):
-            entries.append(Outcome(prospect.email, "ERROR", code="E_EMAIL", msg="Invalid email address"))
+            entries.append(Outcome(prospect.email, "ERROR", code="E_EMAIL", msg=INVALID_EMAIL))
             continue
         fields = prospect.sent_fields()
         fields["email"] = email
@@ -117,9 +119,6 @@ async def add_prospects(
     return outcomes
 
 
-_INVALID_EMAIL = "not a valid email address"
-
-
 def with_valid_emails(
     rows: list[tuple[int, ProspectIn]],
 ) -> tuple[list[tuple[int, ProspectIn]], list[Rejection]]:
@@ -129,49 +128,54 @@ def with_valid_emails(
         if is_valid_email(normalise_email(prospect.email)):
             valid.append((line, prospect))
         else:
-            rejected.append(Rejection(line, "email", _INVALID_EMAIL))
+            rejected.append(Rejection(line, "email", INVALID_EMAIL))
     return valid, rejected
 
 
-def import_rows(
+def new_prospect_rows(
     rows: list[tuple[int, ProspectIn]], now: datetime
 ) -> tuple[list[tuple[Any, ...]], list[Rejection]]:
     """Database-ready rows (``NEW_ROW_COLUMNS`` order) of new prospects for ``import_new``,
     and a Rejection for each file row with an invalid email. Pure, so an importer can build
     them in a parsing process."""
-    ready, rejected = [], []
-    for line, prospect in rows:
-        email = normalise_email(prospect.email)
-        if is_valid_email(email):
-            row = _new_row(prospect.sent_fields(), now)
-            row["email"] = email
-            ready.append(_as_tuple(row))
-        else:
-            rejected.append(Rejection(line, "email", _INVALID_EMAIL))
+    valid, rejected = with_valid_emails(rows)
+    ready = []
+    for _, prospect in valid:
+        row = _new_row(prospect.sent_fields(), now)
+        row["email"] = normalise_email(prospect.email)
+        ready.append(_as_tuple(row))
     return ready, rejected
 
 
 async def import_new(conn: AsyncConnection, account_id: int, rows: list[tuple[Any, ...]]) -> Tally:
-    """The bulk path: insert rows from ``import_rows``; an email the account has already (or
-    that came earlier in the file) is skipped."""
+    """The bulk path: insert rows from ``new_prospect_rows``; an email the account has
+    already (or that came earlier in the file) is skipped."""
     inserted = await ProspectRepository(conn, account_id).bulk_insert_new(NEW_ROW_COLUMNS, rows)
     return Tally(inserted=inserted, skipped=len(rows) - inserted)
 
 
 async def import_updates(conn: AsyncConnection, account_id: int, rows: list[tuple[int, ProspectIn]]) -> Tally:
-    """``--update``: each batch as ``add_prospects_list`` with ``update: true`` takes it (new
-    emails inserted, known ones given the row's fields, a repeat of a new email skipped)."""
-    outcomes = await add_prospects(conn, account_id, [prospect for _, prospect in rows], update=True)
+    """``--update``: new emails are inserted, known ones get the fields the row gives, and an
+    email repeated in the file gets each of its rows' fields in file order. (One
+    ``add_prospects`` call takes an email once: the n-th rows of each email go in the n-th.)"""
+    rounds: list[list[ProspectIn]] = []
+    seen: dict[str, int] = {}
+    for _, prospect in rows:
+        email = normalise_email(prospect.email)
+        occurrence = seen.get(email, 0)
+        seen[email] = occurrence + 1
+        if occurrence == len(rounds):
+            rounds.append([])
+        rounds[occurrence].append(prospect)
     tally = Tally()
-    for (line, _), outcome in zip(rows, outcomes, strict=True):
-        if outcome.status == "OK":
-            tally.inserted += 1
-        elif outcome.status == "UPDATED":
-            tally.updated += 1
-        elif outcome.status == "DUPLICATE":
-            tally.skipped += 1
-        else:
-            tally.rejected.append(Rejection(line, "email", outcome.msg or _INVALID_EMAIL))
+    for prospects in rounds:
+        for outcome in await add_prospects(conn, account_id, prospects, update=True):
+            if outcome.status == "OK":
+                tally.inserted += 1
+            elif outcome.status == "UPDATED":
+                tally.updated += 1
+            else:  # DUPLICATE: another client added the email a moment ago
+                tally.skipped += 1
     return tally
 
 
