@@ -61,6 +61,21 @@ class CampaignRepository(AccountScopedRepository):
             found.update((await self.conn.execute(query)).scalars())
         return found
 
+    async def enrolment_states(self, campaign_id: int, prospect_ids: list[int]) -> dict[int, tuple[str, str]]:
+        """prospect id → (status, interest level) of those enrolled in the campaign."""
+        found: dict[int, tuple[str, str]] = {}
+        for chunk in chunked(prospect_ids, _CHUNK):
+            query = self.select(
+                CampaignProspect,
+                CampaignProspect.prospect_id,
+                CampaignProspect.status,
+                CampaignProspect.interested,
+            ).where(CampaignProspect.campaign_id == campaign_id, CampaignProspect.prospect_id.in_(chunk))
+            found.update(
+                (row.prospect_id, (row.status, row.interested)) for row in await self.conn.execute(query)
+            )
+        return found
+
     async def upsert_enrolments(self, rows: list[dict[str, Any]], *, replace: bool) -> None:
         """Enrol prospects (rows: campaign_id, prospect_id, status, interested, created). An
         existing enrolment keeps its state, or with ``replace`` takes the row's status and
