@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
+from pydantic import AfterValidator, BeforeValidator
 
 from leadpecker.kit.fields import NormalisedEmail, text_constraints
+from leadpecker.kit.wire import FileRow
 
 ActivityKind = Literal["SENT", "OPENED", "CLICKED", "REPLIED", "BOUNCED"]
 
@@ -21,9 +22,7 @@ def _upper(value: Any) -> Any:
     return value.strip().upper() if isinstance(value, str) else value
 
 
-class ActivityFileRow(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ActivityFileRow(FileRow):
     email: NormalisedEmail
     campaign: Annotated[str, text_constraints(500, strip_whitespace=True)] | None = None
     kind: Annotated[ActivityKind, BeforeValidator(_upper)]

@@ -62,7 +62,7 @@ class CampaignRepository(AccountScopedRepository):
         return found
 
     async def enrolment_states(self, campaign_id: int, prospect_ids: list[int]) -> dict[int, tuple[str, str]]:
-        """prospect id → (status, interested) of those ``prospect_ids`` enrolled in the campaign."""
+        """prospect id → (status, interest level) of those enrolled in the campaign."""
         found: dict[int, tuple[str, str]] = {}
         for chunk in chunked(prospect_ids, _CHUNK):
             query = self.select(
@@ -72,8 +72,7 @@ class CampaignRepository(AccountScopedRepository):
                 CampaignProspect.interested,
             ).where(CampaignProspect.campaign_id == campaign_id, CampaignProspect.prospect_id.in_(chunk))
             found.update(
-                (prospect_id, (status, interested))
-                for prospect_id, status, interested in await self.conn.execute(query)
+                (row.prospect_id, (row.status, row.interested)) for row in await self.conn.execute(query)
             )
         return found
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -19,7 +20,7 @@ from leadpecker.kit.db import Database
 from leadpecker.kit.errors import NotFound
 from leadpecker.kit.types import utcnow
 from leadpecker.prospects.repository import ProspectRepository
-from leadpecker.prospects.service import Outcome, add_prospects
+from leadpecker.prospects.service import Outcome, add_prospects, update_prospects
 
 
 async def import_campaigns(
@@ -104,34 +105,42 @@ class _Resolved:
     prospect_id: int | None = None
 
 
+_NEW_ENROLMENT = ("ACTIVE", "NOT_MARKED")
+
+
 async def add_prospects_campaign(
     db: Database, account_id: int, request: AddProspectsCampaignIn
 ) -> list[Outcome]:
-    """Enrol prospects in a campaign: existing ones by id, others by email (created if new).
-    Prospects whose global status is not ACTIVE are refused unless ``force``. Answers per
-    prospect, in request order: OK (enrolled now), DUPLICATE (already in it) or ERROR."""
+    """Enrol prospects in a campaign: existing ones by id, others by email (created if new),
+    with the status and interest level sent. Prospects whose global status is not ACTIVE are
+    refused unless ``force``. With ``update`` the prospects get the fields sent and those
+    already in the campaign the status and interest level sent (docs page "Update prospects in
+    a campaign"). Answers per prospect, in request order: OK (enrolled now), UPDATED (in the
+    campaign already, updated), DUPLICATE (in it already, or earlier in this request) or ERROR.
+    """
     async with db.write() as conn:
         campaigns = CampaignRepository(conn, account_id)
         campaign = await campaigns.get(request.campaign.campaign_id)
         if campaign is None:
             raise NotFound(f"Campaign not found: {request.campaign.campaign_id}")
-        resolved = await _resolve(conn, account_id, request.prospects, update=request.update)
+        now = utcnow()
+        resolved = await _resolve(conn, account_id, request.prospects, update=request.update, now=now)
 
         prospects = ProspectRepository(conn, account_id)
         ids = [entry.prospect_id for entry in resolved if entry.prospect_id is not None]
         known = await prospects.emails_and_statuses(ids)
-        already = await campaigns.enrolled(campaign.id, ids)
-        now = utcnow()
+        before = await campaigns.enrolment_states(campaign.id, ids)
         outcomes: list[Outcome] = []
-        to_enrol: dict[int, dict[str, object]] = {}
-        for entry in resolved:
-            if entry.outcome is not None:
-                outcomes.append(entry.outcome)
+        enrolled: dict[int, dict[str, object]] = {}  # written by this request, new or updated
+        for entry, resolution in zip(request.prospects, resolved, strict=True):
+            if resolution.outcome is not None:
+                outcomes.append(resolution.outcome)
                 continue
-            prospect_id = entry.prospect_id
+            prospect_id = resolution.prospect_id
             assert prospect_id is not None
             email, status = known[prospect_id]
-            if prospect_id in already or prospect_id in to_enrol:
+            state = before.get(prospect_id)
+            if prospect_id in enrolled or (state is not None and not request.update):
                 outcomes.append(Outcome(email, "DUPLICATE", id=prospect_id))
             elif status != "ACTIVE" and not request.force:
                 outcomes.append(
@@ -144,26 +153,46 @@ async def add_prospects_campaign(
                     )
                 )
             else:
-                to_enrol[prospect_id] = {
+                current_status, current_interest = state or _NEW_ENROLMENT
+                sent = entry.enrolment_fields()
+                enrolled[prospect_id] = {
                     "campaign_id": campaign.id,
                     "prospect_id": prospect_id,
-                    "status": "ACTIVE",
-                    "interested": "NOT_MARKED",
+                    "status": sent.get("status", current_status),
+                    "interested": sent.get("interested", current_interest),
                     "created": now,
                 }
-                outcomes.append(Outcome(email, "OK", id=prospect_id))
-        await campaigns.upsert_enrolments(list(to_enrol.values()), replace=False)
-        await prospects.touch(list(to_enrol), now)
+                outcomes.append(Outcome(email, "OK" if state is None else "UPDATED", id=prospect_id))
+        new = [row for prospect_id, row in enrolled.items() if prospect_id not in before]
+        changed = [row for prospect_id, row in enrolled.items() if prospect_id in before]
+        await campaigns.upsert_enrolments(new, replace=False)
+        await campaigns.upsert_enrolments(changed, replace=True)
+        await prospects.touch(list(enrolled), now)
     return outcomes
 
 
 async def _resolve(
-    conn: AsyncConnection, account_id: int, entries: list[CampaignProspectIn], *, update: bool
+    conn: AsyncConnection,
+    account_id: int,
+    entries: list[CampaignProspectIn],
+    *,
+    update: bool,
+    now: datetime,
 ) -> list[_Resolved]:
+    """Each entry's prospect: by email through add_prospects (created if new, with ``update``
+    given the fields sent), by id among the account's prospects (with ``update`` given the
+    fields sent; the id, not the email, says which prospect it is)."""
     by_email = [entry for entry in entries if entry.id is None]
     added = iter(await add_prospects(conn, account_id, by_email, update=update))  # type: ignore[arg-type]
-    by_id = [entry.id for entry in entries if entry.id is not None]
-    found = await ProspectRepository(conn, account_id).emails_and_statuses(by_id)  # type: ignore[arg-type]
+    repo = ProspectRepository(conn, account_id)
+    found = await repo.emails_and_statuses([entry.id for entry in entries if entry.id is not None])
+    if update:
+        changes = [
+            (entry.id, fields)
+            for entry in entries
+            if entry.id is not None and entry.id in found and (fields := entry.sent_fields())
+        ]
+        await update_prospects(repo, changes, now)
     resolved: list[_Resolved] = []
     for entry in entries:
         if entry.id is None:

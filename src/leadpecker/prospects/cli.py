@@ -14,7 +14,7 @@ from leadpecker.cli import console
 from leadpecker.imports.runner import ENCODING, STRICT, import_file
 from leadpecker.kit.db import Database
 from leadpecker.kit.types import utcnow
-from leadpecker.prospects.schemas import ProspectIn
+from leadpecker.prospects.schemas import ProspectFileRow
 from leadpecker.prospects.service import (
     import_new,
     import_updates,
@@ -44,7 +44,7 @@ def import_prospects(
     import_file(
         file,
         what="prospects",
-        model=ProspectIn,
+        model=ProspectFileRow,
         prepare=prepare,
         write=write,
         transaction=transaction,

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, WithJsonSchema
 
 from leadpecker.kit.fields import Email, Int64, text_constraints
+from leadpecker.kit.wire import FILE_ROW, WireBody
 from leadpecker.models import PROSPECT_STATUSES
 
 ProspectStatus = Literal["ACTIVE", "BOUNCED", "REPLIED", "BLACKLIST", "INVALID"]
@@ -67,11 +68,12 @@ def _subschemas(schema: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
-class ProspectIn(BaseModel):
-    """One prospect as add_prospects_list takes it. Legacy ``snipet1..4`` map to snippet1..4."""
+class ProspectIn(WireBody):
+    """One prospect as add_prospects_list takes it (the fields of the docs pages "Add prospects
+    to database" and "Update prospects in database"). Legacy ``snipet1..4`` map to
+    snippet1..4."""
 
     model_config = ConfigDict(
-        extra="forbid",
         coerce_numbers_to_str=True,
         strict=False,
         json_schema_extra=numbers_accepted_as_text,
@@ -86,7 +88,12 @@ class ProspectIn(BaseModel):
     industry: Text | None = None
     website: Text | None = None
     linkedin_url: Text | None = None
-    tags: Text | None = None
+    tags: Text | None = Field(
+        default=None, description="Space-separated tags; on an existing prospect they are added to its tags"
+    )
+    set_tags: Text | None = Field(
+        default=None, description="Replaces an existing prospect's tags (an empty string clears them)"
+    )
     title: Text | None = None
     phone: Text | None = None
     address: Text | None = None
@@ -133,11 +140,23 @@ class ProspectIn(BaseModel):
 _NULLABLE = {"organization_id", "snippet_labels"}
 
 
-class AddProspectsListIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ProspectFileRow(ProspectIn):
+    """A row of a prospects file (``leadpecker prospects import``): the body's fields, and an
+    unknown column refused."""
 
+    model_config = FILE_ROW
+
+
+# The name of the import, which the reference shows in its app's "imported" column; leadpecker
+# keeps no imports, so it is checked and not stored (docs/compatibility.md, request bodies).
+FileName = Annotated[
+    Text | None, Field(description="Name of the import; accepted, not stored (nothing shows it)")
+]
+
+
+class AddProspectsListIn(WireBody):
     update: LegacyFlag = False
-    file_name: Text | None = None
+    file_name: FileName = None
     prospects: list[ProspectIn] = Field(min_length=1)
 
 

@@ -62,7 +62,56 @@ _NEW_ROW_DEFAULTS: dict[str, Any] = {
 
 def _new_row(fields: dict[str, Any], now: datetime) -> dict[str, Any]:
     """A full row for a new prospect: every column present, so a chunk shares one statement."""
-    return {**_NEW_ROW_DEFAULTS, **fields, "created": now, "updated": now}
+    return {**_NEW_ROW_DEFAULTS, **with_tags_resolved(fields, None), "created": now, "updated": now}
+
+
+def added_tags(tags: str, more: str) -> str:
+    """``tags`` followed by those of ``more`` it lacks (tags are space-separated, compared
+    without regard to case: "#VC" is "#vc")."""
+    result = tags.split()
+    known = {tag.casefold() for tag in result}
+    for tag in more.split():
+        if tag.casefold() not in known:
+            known.add(tag.casefold())
+            result.append(tag)
+    return " ".join(result)
+
+
+def with_tags_resolved(fields: dict[str, Any], current: str | None) -> dict[str, Any]:
+    """``fields`` with ``set_tags`` and ``tags`` turned into the one stored ``tags``.
+
+    On an existing prospect (``current``: its tags) ``tags`` adds to its tags and ``set_tags``
+    replaces them, as the Activepieces piece describes the reference ("Appends to existing
+    tags when updating"; set_tags "Replaces all existing tags"). A new prospect (``current``
+    None) takes ``tags`` as sent, after ``set_tags`` when both are given."""
+    if "tags" not in fields and "set_tags" not in fields:
+        return fields
+    resolved = dict(fields)
+    base = resolved.pop("set_tags", current)
+    if "tags" in resolved and base is not None:
+        resolved["tags"] = added_tags(base, resolved["tags"])
+    elif base is not None:
+        resolved["tags"] = base
+    return resolved
+
+
+async def update_prospects(
+    repo: ProspectRepository, changes: list[tuple[int, dict[str, Any]]], now: datetime
+) -> None:
+    """Give existing prospects the fields sent (``changes``: id → domain fields; a prospect
+    may appear more than once, each change applied after the one before)."""
+    with_tags = [prospect_id for prospect_id, fields in changes if "tags" in fields or "set_tags" in fields]
+    tags = {
+        prospect_id: row["tags"]
+        for prospect_id, row in (await repo.current_fields(with_tags, ("tags",), lock=True)).items()
+    }
+    resolved = []
+    for prospect_id, fields in changes:
+        if prospect_id in tags:
+            fields = with_tags_resolved(fields, tags[prospect_id])
+            tags[prospect_id] = fields["tags"]
+        resolved.append((prospect_id, {**fields, "updated": now}))
+    await repo.update_fields(resolved)
 
 
 async def add_prospects(
@@ -97,10 +146,9 @@ async def add_prospects(
             first_seen[email] = fields
     inserted = await repo.insert_new([_new_row(fields, now) for fields in first_seen.values()])
     if update:
-        changes = [
-            (existing[email], {**fields, "updated": now}) for email, fields in wanted if email in existing
-        ]
-        await repo.update_fields(changes)
+        await update_prospects(
+            repo, [(existing[email], fields) for email, fields in wanted if email in existing], now
+        )
     outcomes: list[Outcome] = []
     created: set[str] = set()
     for entry in entries:

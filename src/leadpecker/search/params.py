@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime
 from enum import Enum
 
 from leadpecker.http.v1params import unknown_param, wrong_param
 from leadpecker.kit.errors import BadRequest
+from leadpecker.kit.moments import parse_moment
 from leadpecker.models import CAMPAIGN_PROSPECT_STATUSES, INTEREST_LEVELS, PROSPECT_STATUSES, SNIPPET_COUNT
 
 DEFAULT_PER_PAGE = 100
@@ -86,14 +87,6 @@ _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _CONTROL = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 _FULL_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _DIFF = re.compile(r"^\s*([A-Za-z_]+)\s*([<>])\s*(.+?)\s*$")
-# ISO 8601-like: a date, optionally a time (T or space), optional fraction, optional offset.
-# A "+" in the offset often arrives decoded as a space ("…00:00:00 0200"): accepted too.
-_MOMENT = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})"
-    r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?"
-    r"\s*(Z|z|[+\- ]\d{2}(?::?\d{2})?)?$"
-)
-
 # page and per_page as the OpenAPI document states them (see _integer, _per_page).
 PAGE_SCHEMA = {"pattern": "^ *[0-9]{1,12} *$"}
 PER_PAGE_SCHEMA = {"pattern": "^ *(0{0,11}[1-9]|0{0,10}[1-9][0-9]|0{0,9}[1-9][0-9]{2}|0{0,8}1000) *$"}
@@ -328,38 +321,6 @@ def parse_diff(raw: str, activity: Activity | None = None) -> tuple[TimeConditio
             raise BadRequest(REQUIRES_CLICKED)
         conditions.append(TimeCondition(field, operator == ">", moment))
     return tuple(conditions)
-
-
-def parse_moment(text: str) -> datetime | None:
-    """An ISO 8601-like timestamp as an aware UTC datetime; no offset means UTC."""
-    found = _MOMENT.match(text.strip())
-    if not found:
-        return None
-    year, month, day, hour, minute, second, fraction, offset = found.groups()
-    try:
-        zone = UTC if offset in (None, "Z", "z") else _zone(offset)
-        moment = datetime(
-            int(year),
-            int(month),
-            int(day),
-            int(hour or 0),
-            int(minute or 0),
-            int(second or 0),
-            int((fraction or "0")[:6].ljust(6, "0")),
-            tzinfo=zone,
-        )
-        return moment.astimezone(UTC)
-    except (ValueError, OverflowError):
-        return None
-
-
-def _zone(offset: str) -> timezone:
-    sign = -1 if offset[0] == "-" else 1
-    digits = offset[1:].replace(":", "")
-    hours, minutes = int(digits[:2]), int(digits[2:] or 0)
-    if hours > 23 or minutes > 59:
-        raise ValueError(offset)
-    return timezone(sign * timedelta(hours=hours, minutes=minutes))
 
 
 def _is_number(text: str, max_digits: int) -> bool:
