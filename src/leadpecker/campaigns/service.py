@@ -1,4 +1,5 @@
-"""Campaigns and enrolments: loading them, and adding prospects to a campaign (SPEC §8)."""
+"""Campaigns and enrolments: loading them, listing campaigns with their statistics, and adding
+prospects to a campaign."""
 
 from __future__ import annotations
 
@@ -7,7 +8,13 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from leadpecker.campaigns.repository import CampaignRepository, CampaignRow
+from leadpecker.campaigns.repository import (
+    SETTINGS,
+    CampaignListRow,
+    CampaignRepository,
+    CampaignRow,
+    CampaignStats,
+)
 from leadpecker.campaigns.schemas import (
     AddProspectsCampaignIn,
     CampaignFileRow,
@@ -26,7 +33,8 @@ async def import_campaigns(
     conn: AsyncConnection, account_id: int, rows: list[tuple[int, CampaignFileRow]]
 ) -> tuple[Tally, list[CampaignRow]]:
     """Create the campaigns named in ``rows``; a name the account already has (or that came
-    earlier in the file) gets the row's status. The tally, and the campaigns as they now are."""
+    earlier in the file) gets the row's status and the other columns the row gives. The tally,
+    and the campaigns as they now are."""
     repo = CampaignRepository(conn, account_id)
     existing = await repo.by_names([row.name for _, row in rows])
     now = utcnow()
@@ -35,14 +43,48 @@ async def import_campaigns(
     for _, row in rows:
         known = result.get(row.name) or existing.get(row.name)
         if known is None:
-            campaign_id = await repo.insert(row.name, row.status, now)
+            new = {"name": row.name, "status": row.status, "created": now, **_given(row)}
+            campaign_id = await repo.insert(new)
             tally.inserted += 1
         else:
             campaign_id = known.id
-            await repo.set_status(campaign_id, row.status)
+            await repo.set_columns(campaign_id, {"status": row.status, **_given(row)})
             tally.updated += 1
         result[row.name] = CampaignRow(campaign_id, row.name, row.status)
     return tally, list(result.values())
+
+
+def _given(row: CampaignFileRow) -> dict[str, object]:
+    """The columns of ``created`` and SETTINGS the row gives (an empty cell, or a JSON null
+    creation time, gives nothing): a new campaign takes the database's defaults for the
+    others, a known one keeps them. A sender address given empty clears it."""
+    values = {"created": row.created, **{name: getattr(row, name) for name in SETTINGS}}
+    values["from_email"] = row.from_email or ""
+    given = row.model_fields_set
+    return {name: value for name, value in values.items() if name in given and value is not None}
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignListing:
+    """A campaign of GET campaign_list, with its statistics when it was asked for alone."""
+
+    campaign: CampaignListRow
+    stats: CampaignStats | None = None
+
+
+async def list_campaigns(
+    db: Database, account_id: int, ids: list[int] | None, statuses: list[str] | None
+) -> list[CampaignListing]:
+    """The account's campaigns, optionally only the given ids and/or statuses. Exactly one id
+    asked for adds that campaign's statistics (docs page "GET campaign stats v1"); several ids
+    list the campaigns without them."""
+    async with db.read() as conn:
+        repo = CampaignRepository(conn, account_id)
+        campaigns = await repo.listing(ids, statuses)
+        if ids is None or len(set(ids)) != 1 or not campaigns:
+            return [CampaignListing(campaign) for campaign in campaigns]
+        [campaign] = campaigns
+        return [CampaignListing(campaign, await repo.stats(campaign.id))]
 
 
 async def import_enrolments(
