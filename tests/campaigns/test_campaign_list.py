@@ -458,3 +458,29 @@ def test_a_wrong_value_rejects_the_row_naming_its_column(cli, account, tmp_path,
     result = cli.run("campaigns", "import", path, "--account", account.name)
     assert result.exit_code == 3, result.output
     assert f"rejected {path}:3: {column}:" in result.stderr
+
+
+def test_jsonl_rows_take_typed_values(cli, account, api, tmp_path) -> None:
+    """A JSONL file gives the columns as JSON values (a null creation time is not given)."""
+    path = tmp_path / "campaigns.jsonl"
+    path.write_text(
+        '{"name": "J", "status": "RUNNING", "per_day": 30, "gdpr_unsubscribe": true, "created": null}\n'
+    )
+    cli("campaigns", "import", str(path), "--account", account.name)
+    [campaign] = listed(api)
+    assert (campaign["per_day"], campaign["gdpr_unsubscribe"]) == (30, True)
+    assert TIMESTAMP.match(campaign["created"])
+
+
+# --- the OpenAPI document -------------------------------------------------------------------
+
+
+def test_the_endpoint_is_in_the_openapi_document(server) -> None:
+    operation = httpx.get(f"{server.url}/openapi.json").json()["paths"][LIST]["get"]
+    assert {parameter["name"] for parameter in operation["parameters"]} == {"status", "id"}
+    assert {"200", "400", "401", "403", "409", "500"} <= set(operation["responses"])
+    document = httpx.get(f"{server.url}/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    assert list(schemas["CampaignOut"]["properties"]) == [*KEYS[:-1], "stats", "error"]
+    assert set(schemas["CampaignStatsOut"]["properties"]) == STATS_KEYS
+    assert schemas["NoCampaigns"]["properties"]["message"]["const"] == NO_CAMPAIGNS["message"]

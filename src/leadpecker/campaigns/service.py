@@ -78,10 +78,13 @@ async def list_campaigns(
     """The account's campaigns, optionally only the given ids and/or statuses. Exactly one id
     asked for adds that campaign's statistics (docs page "GET campaign stats v1"); several ids
     list the campaigns without them."""
-    async with db.read() as conn:
+    with_stats = ids is not None and len(set(ids)) == 1
+    # Statistics read a campaign's every enrolment and event (~70 ms for 25,000 prospects and
+    # 100,000 events on SQLite): off the event loop, which SQLite's plain reads run on.
+    async with db.read(threaded=with_stats) as conn:
         repo = CampaignRepository(conn, account_id)
         campaigns = await repo.listing(ids, statuses)
-        if ids is None or len(set(ids)) != 1 or not campaigns:
+        if not with_stats or not campaigns:
             return [CampaignListing(campaign) for campaign in campaigns]
         [campaign] = campaigns
         return [CampaignListing(campaign, await repo.stats(campaign.id))]
