@@ -102,8 +102,6 @@ CAMPAIGNS = [
     ("Q3 webinar", "COMPLETED"),
     ("Draft ideas", "DRAFT"),
 ]
-# The sender of the docs page "GET campaign list v1" example, for every demo campaign.
-DEMO_SENDER = {"from_name": "Erlich Bachman", "from_email": "erlich.bachman@piedpiper.com"}
 INDUSTRIES = ["IT", "SaaS", "Finance", "Healthcare", "Retail", "Manufacturing", "Education", "Media"]
 TAGS = ["#VIP", "#SAAS", "#EU", "#US", "#FOUNDER", "#WEBINAR"]
 STATUSES = ["ACTIVE"] * 90 + ["REPLIED"] * 5 + ["BOUNCED"] * 2 + ["BLACKLIST"] * 2 + ["INVALID"]
@@ -186,10 +184,7 @@ def generate(prospect_count: int = 3_000, seed: int = SEED) -> DemoData:
                 )
             )
 
-    campaigns = [
-        CampaignFileRow(name=name, status=status, **DEMO_SENDER)  # type: ignore[arg-type]
-        for name, status in CAMPAIGNS
-    ]
+    campaigns = [CampaignFileRow(name=name, status=status) for name, status in CAMPAIGNS]  # type: ignore[arg-type]
     enrolments: list[EnrolmentFileRow] = []
     activity: list[ActivityFileRow] = []
     for index, prospect in enumerate(prospects):
