@@ -44,6 +44,7 @@ IDS_NEVER_REUSED = {"sqlite_autoincrement": True}
 SNIPPET_COUNT = 15
 PROSPECT_STATUSES = ("ACTIVE", "BOUNCED", "REPLIED", "BLACKLIST", "INVALID")
 CAMPAIGN_STATUSES = ("RUNNING", "DRAFT", "STOPPED", "PAUSED", "EDITED", "COMPLETED")
+DEFAULT_PER_DAY = 50
 CAMPAIGN_PROSPECT_STATUSES = (
     "ACTIVE",
     "BOUNCED",
@@ -268,6 +269,12 @@ class Campaign(Base):
     name: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), server_default="DRAFT")
     created: Mapped[datetime] = mapped_column(UtcDateTime)
+    # The sender and sending settings GET campaign_list shows (migration 0007); '' = not known.
+    from_name: Mapped[str] = mapped_column(Text, server_default="")
+    from_email: Mapped[str] = mapped_column(String(320), server_default="")
+    # Opening emails sent per day (the v2 API's daily_enroll; 50 is its default there).
+    per_day: Mapped[int] = mapped_column(Integer, server_default=text(str(DEFAULT_PER_DAY)))
+    gdpr_unsubscribe: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
 
     __table_args__ = (
         CheckConstraint(f"status IN ({_in(CAMPAIGN_STATUSES)})", name="status"),
@@ -312,6 +319,8 @@ class EmailActivity(Base):
     __table_args__ = (
         CheckConstraint(f"kind IN ({_in(ACTIVITY_KINDS)})", name="kind"),
         Index("ix_email_activity_account_id_prospect_id", "account_id", "prospect_id"),
+        # A campaign's statistics count its events by kind and prospect (migration 0007).
+        Index("ix_email_activity_campaign_stats", "account_id", "campaign_id", "kind", "prospect_id"),
         IDS_NEVER_REUSED,
     )
 

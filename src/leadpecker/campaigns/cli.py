@@ -23,14 +23,17 @@ ACCOUNT = typer.Option(..., "--account", "-a", help="Account id or name.")
 @campaigns_app.command("import")
 def import_campaigns_file(
     file: Path = typer.Argument(
-        ..., help="CSV/JSONL with name and status (a new campaign is DRAFT unless given)."
+        ...,
+        help="CSV/JSONL with name, status (a new campaign is DRAFT unless given) and optionally "
+        "created, from_name, from_email, per_day (default 50), gdpr_unsubscribe (default false).",
     ),
     account: str = ACCOUNT,
     as_json: bool = typer.Option(False, "--json", help="Print the campaigns as one JSON array on stdout."),
     strict: bool = STRICT,
     encoding: str = ENCODING,
 ) -> None:
-    """Create campaigns (names are unique per account; a known name gets the new status)."""
+    """Create campaigns (names are unique per account; a known name gets the new status and the
+    other columns its row gives)."""
     campaigns: dict[str, CampaignRow] = {}
 
     async def write(conn: AsyncConnection, account_id: int, rows: list[tuple[int, CampaignFileRow]]) -> Tally:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import distinct, func, insert, select, union
 
 from leadpecker.kit.dialects import chunked, insert_on_conflict
 from leadpecker.kit.repository import AccountScopedRepository
-from leadpecker.models import Campaign, CampaignProspect
+from leadpecker.models import Campaign, CampaignProspect, EmailActivity
 
 _CHUNK = 5_000
 
@@ -20,6 +20,61 @@ class CampaignRow:
     id: int
     name: str
     status: str
+
+
+# Columns set by ``campaigns import`` beyond name, status and created (migration 0007).
+SETTINGS = ("from_name", "from_email", "per_day", "gdpr_unsubscribe")
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignListRow:
+    """A campaign as GET campaign_list shows it."""
+
+    id: int
+    name: str
+    status: str
+    created: datetime
+    from_name: str
+    from_email: str
+    per_day: int
+    gdpr_unsubscribe: bool
+
+
+_LISTING = tuple(Campaign.__table__.c[field.name] for field in fields(CampaignListRow))
+
+# Stats counted from the enrolments' status and interest level in the campaign.
+_BY_STATUS = (
+    ("autoreplied", "AUTOREPLIED"),
+    ("invalid", "INVALID"),
+    ("optout", "BLACKLIST"),
+    ("check", "TO-CHECK"),
+)
+_BY_INTEREST = (
+    ("interested", "INTERESTED"),
+    ("maybe_later", "MAYBE_LATER"),
+    ("not_interested", "NOT_INTERESTED"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignStats:
+    """Counts of a campaign's prospects (see CampaignRepository.stats)."""
+
+    prospects: int
+    sent: int
+    delivery: int
+    opened: int
+    clicked: int
+    replied: int
+    autoreplied: int
+    bounced: int
+    invalid: int
+    optout: int
+    check: int
+    queue: int
+    interested: int
+    maybe_later: int
+    not_interested: int
 
 
 class CampaignRepository(AccountScopedRepository):
@@ -42,14 +97,74 @@ class CampaignRepository(AccountScopedRepository):
                 found.setdefault(row.name, CampaignRow(*row))
         return found
 
-    async def insert(self, name: str, status: str, now: datetime) -> int:
-        result = await self.conn.execute(
-            insert(Campaign).values(self.values(name=name, status=status, created=now)).returning(Campaign.id)
-        )
-        return result.scalar_one()
+    async def insert(self, columns: dict[str, Any]) -> int:
+        """A new campaign (columns: name, status, created and any of SETTINGS)."""
+        statement = insert(Campaign).values(self.values(**columns)).returning(Campaign.id)
+        return (await self.conn.execute(statement)).scalar_one()
 
-    async def set_status(self, campaign_id: int, status: str) -> None:
-        await self.conn.execute(self.update(Campaign).where(Campaign.id == campaign_id).values(status=status))
+    async def set_columns(self, campaign_id: int, columns: dict[str, Any]) -> None:
+        """Set some of a campaign's columns (status, created, SETTINGS)."""
+        await self.conn.execute(self.update(Campaign).where(Campaign.id == campaign_id).values(**columns))
+
+    async def listing(self, ids: list[int] | None, statuses: list[str] | None) -> list[CampaignListRow]:
+        """The account's campaigns in id order; with ``ids`` only those, with ``statuses`` only
+        those in one of them. An id of another account is simply not found."""
+        query = self.select(Campaign, *_LISTING).order_by(Campaign.id)
+        if ids is not None:
+            query = query.where(self.one_of(Campaign.id, ids))
+        if statuses is not None:
+            query = query.where(Campaign.status.in_(statuses))
+        return [CampaignListRow(*row) for row in await self.conn.execute(query)]
+
+    async def stats(self, campaign_id: int) -> CampaignStats:
+        """A campaign's statistics: its enrolments by status and interest level, its events by
+        kind (each prospect counted once, except emails sent), and replies and bounces known
+        from either."""
+        enrolment = CampaignProspect
+        enrolled = self.select(enrolment, enrolment.prospect_id).where(enrolment.campaign_id == campaign_id)
+        events = self.select(EmailActivity, EmailActivity.prospect_id).where(
+            EmailActivity.campaign_id == campaign_id
+        )
+        sent_to = events.where(
+            EmailActivity.kind == "SENT", EmailActivity.prospect_id == enrolment.prospect_id
+        ).exists()
+        by_enrolment = self.select(
+            enrolment,
+            func.count().label("prospects"),
+            *(func.count().filter(enrolment.status == status).label(name) for name, status in _BY_STATUS),
+            *(func.count().filter(enrolment.interested == level).label(name) for name, level in _BY_INTEREST),
+            func.count().filter(enrolment.status == "ACTIVE", ~sent_to).label("queue"),
+        ).where(enrolment.campaign_id == campaign_id)
+        counted = (await self.conn.execute(by_enrolment)).one()._asdict()
+
+        one_each = func.count(distinct(EmailActivity.prospect_id))
+        by_event = self.select(
+            EmailActivity,
+            func.count().filter(EmailActivity.kind == "SENT").label("sent"),
+            one_each.filter(EmailActivity.kind == "OPENED").label("opened"),
+            one_each.filter(EmailActivity.kind == "CLICKED").label("clicked"),
+        ).where(EmailActivity.campaign_id == campaign_id)
+        counted.update((await self.conn.execute(by_event)).one()._asdict())
+
+        def replied_or_bounced(outcome: str) -> Any:
+            """Prospects whose enrolment's status is ``outcome`` (REPLIED or BOUNCED) or who
+            have an event of that kind: an import may give one without the other."""
+            return union(
+                enrolled.where(enrolment.status == outcome), events.where(EmailActivity.kind == outcome)
+            ).subquery()
+
+        for name, outcome in (("replied", "REPLIED"), ("bounced", "BOUNCED")):
+            in_either = select(func.count()).select_from(replied_or_bounced(outcome))
+            counted[name] = (await self.conn.execute(in_either)).scalar_one()
+        bounced = replied_or_bounced("BOUNCED")
+        delivered = select(func.count(distinct(EmailActivity.prospect_id))).where(
+            self.mine(EmailActivity),
+            EmailActivity.campaign_id == campaign_id,
+            EmailActivity.kind == "SENT",
+            EmailActivity.prospect_id.not_in(select(bounced.c.prospect_id)),
+        )
+        counted["delivery"] = (await self.conn.execute(delivered)).scalar_one()
+        return CampaignStats(**counted)
 
     async def enrolled(self, campaign_id: int, prospect_ids: list[int]) -> set[int]:
         found: set[int] = set()

@@ -1,16 +1,28 @@
-"""Shapes of campaign loading: the v1 add_prospects_campaign body and the loader files."""
+"""Shapes of campaigns on the wire and in files: the v1 add_prospects_campaign body, the
+campaign_list answer (for the OpenAPI document) and the loader files."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    model_validator,
+)
 
 from leadpecker.kit.fields import Email, Int64, NormalisedEmail, text_constraints
 from leadpecker.kit.moments import parse_moment
+from leadpecker.kit.types import as_utc
 from leadpecker.kit.wire import FileRow, WireBody
+from leadpecker.models import DEFAULT_PER_DAY
 from leadpecker.prospects.schemas import FileName, LegacyFlag, ProspectIn, numbers_accepted_as_text
+from leadpecker.prospects.service import is_valid_email
 
 CampaignStatus = Literal["RUNNING", "DRAFT", "STOPPED", "PAUSED", "EDITED", "COMPLETED"]
 CampaignProspectStatus = Literal[
@@ -134,9 +146,24 @@ class AddProspectsCampaignIn(WireBody):
     prospects: list[CampaignProspectIn] = Field(min_length=1)
 
 
+def _valid_sender(email: str) -> str:
+    if not is_valid_email(email):
+        raise ValueError("not a valid email address")
+    return email
+
+
 class CampaignFileRow(FileRow):
+    """A campaign to create or update. Besides name and status, what GET campaign_list shows
+    of a real campaign: an update sets only the columns the row gives (an empty cell is not
+    given), a new campaign takes the defaults for the others."""
+
     name: Name
     status: CampaignStatus | None = None  # not given: DRAFT for a new campaign, kept for a known one
+    created: Annotated[datetime, AfterValidator(as_utc)] | None = None  # default: now
+    from_name: Annotated[str, text_constraints(500, strip_whitespace=True)] = ""
+    from_email: Annotated[NormalisedEmail, AfterValidator(_valid_sender)] | None = None
+    per_day: Annotated[Int64, Field(ge=1, le=2**31 - 1)] = DEFAULT_PER_DAY
+    gdpr_unsubscribe: bool = False
 
 
 class EnrolmentFileRow(FileRow):
@@ -145,3 +172,58 @@ class EnrolmentFileRow(FileRow):
     # Not given: ACTIVE / NOT_MARKED for a new enrolment, kept for a known one.
     status: CampaignProspectStatus | None = None
     interested: InterestLevel | None = None
+
+
+# --- GET /rest/v1/campaign_list (the OpenAPI document's view of it; endpoints.py writes it) ---
+
+NO_CAMPAIGNS = "There are no campaigns."
+
+
+class CampaignStatsOut(BaseModel):
+    """What a single-id request adds (docs page "GET campaign stats v1"). Counts of the
+    campaign's prospects: by their status and interest level in the campaign, and by the mail
+    activity recorded for the campaign (each prospect once)."""
+
+    prospects: int = Field(description="Prospects enrolled in the campaign")
+    sent: int = Field(description="Emails sent (SENT events)")
+    delivery: int = Field(description="Prospects sent at least one email that did not bounce")
+    opened: int = Field(description="Prospects who opened an email")
+    clicked: int = Field(description="Prospects who clicked a link")
+    replied: int = Field(description="Prospects who replied (a REPLIED event or the status REPLIED)")
+    autoreplied: int = Field(description="Prospects with the status AUTOREPLIED")
+    bounced: int = Field(description="Prospects who bounced (a BOUNCED event or the status BOUNCED)")
+    invalid: int = Field(description="Prospects with the status INVALID")
+    optout: int = Field(description="Prospects with the status BLACKLIST (opted out)")
+    check: int = Field(description="Prospects with the status TO-CHECK")
+    queue: int = Field(description="ACTIVE prospects not sent any email yet")
+    interested: int
+    maybe_later: int
+    not_interested: int
+    emails: list[dict[str, Any]] = Field(
+        description="Statistics per step; leadpecker does not keep campaign steps: always empty"
+    )
+
+
+class CampaignOut(BaseModel):
+    """One campaign, in the order of the docs page "GET campaign list v1"."""
+
+    id: int
+    name: str
+    status: str = Field(examples=["RUNNING"])
+    created: str = Field(examples=["2025-02-10T12:14:57+0000"], description="In UTC")
+    from_name: str = Field(description="'' when not known")
+    from_names: list[str] = Field(description="The sender's name (a campaign has one sender here)")
+    gdpr_unsubscribe: bool
+    folder_name: str = Field(description="Always UNASSIGNED: leadpecker has no folders")
+    folder_id: int = Field(description="Always 0, the unassigned folder")
+    from_email: str = Field(description="'' when not known")
+    from_emails: list[str]
+    per_day: int = Field(description="Opening emails sent per day")
+    bcc: str = Field(description="Always ''")
+    cc: str = Field(description="Always ''")
+    stats: CampaignStatsOut | None = Field(None, description="Only when exactly one id is asked for")
+    error: str = Field(description="Always ''")
+
+
+class NoCampaigns(BaseModel):
+    message: Literal["There are no campaigns."]

@@ -1,4 +1,5 @@
-"""Campaigns and enrolments: loading them, and adding prospects to a campaign (SPEC §8)."""
+"""Campaigns and enrolments: loading them, listing campaigns with their statistics, and adding
+prospects to a campaign."""
 
 from __future__ import annotations
 
@@ -8,7 +9,13 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from leadpecker.campaigns.repository import CampaignRepository, CampaignRow
+from leadpecker.campaigns.repository import (
+    SETTINGS,
+    CampaignListRow,
+    CampaignRepository,
+    CampaignRow,
+    CampaignStats,
+)
 from leadpecker.campaigns.schemas import (
     AddProspectsCampaignIn,
     CampaignFileRow,
@@ -27,8 +34,8 @@ async def import_campaigns(
     conn: AsyncConnection, account_id: int, rows: list[tuple[int, CampaignFileRow]]
 ) -> tuple[Tally, list[CampaignRow]]:
     """Create the campaigns named in ``rows`` (DRAFT unless a status is given); a name the
-    account has already (or that came earlier in the file) takes the row's status, if it gives
-    one. The tally, and the campaigns as they now are."""
+    account has already (or that came earlier in the file) gets the status and the other
+    columns the row gives, and keeps the others. The tally, and the campaigns as they now are."""
     repo = CampaignRepository(conn, account_id)
     existing = await repo.by_names([row.name for _, row in rows])
     now = utcnow()
@@ -38,15 +45,51 @@ async def import_campaigns(
         known = result.get(row.name) or existing.get(row.name)
         if known is None:
             status = row.status or "DRAFT"
-            campaign_id = await repo.insert(row.name, status, now)
+            new = {"name": row.name, "status": status, "created": now, **_given(row)}
+            campaign_id = await repo.insert(new)
             tally.inserted += 1
         else:
             campaign_id, status = known.id, row.status or known.status
-            if status != known.status:
-                await repo.set_status(campaign_id, status)
+            await repo.set_columns(campaign_id, {"status": status, **_given(row)})
             tally.updated += 1
         result[row.name] = CampaignRow(campaign_id, row.name, status)
     return tally, list(result.values())
+
+
+def _given(row: CampaignFileRow) -> dict[str, object]:
+    """The columns of ``created`` and SETTINGS the row gives (an empty cell, or a JSON null
+    creation time, gives nothing): a new campaign takes the database's defaults for the
+    others, a known one keeps them. A sender address given empty clears it."""
+    values = {"created": row.created, **{name: getattr(row, name) for name in SETTINGS}}
+    values["from_email"] = row.from_email or ""
+    given = row.model_fields_set
+    return {name: value for name, value in values.items() if name in given and value is not None}
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignListing:
+    """A campaign of GET campaign_list, with its statistics when it was asked for alone."""
+
+    campaign: CampaignListRow
+    stats: CampaignStats | None = None
+
+
+async def list_campaigns(
+    db: Database, account_id: int, ids: list[int] | None, statuses: list[str] | None
+) -> list[CampaignListing]:
+    """The account's campaigns, optionally only the given ids and/or statuses. Exactly one id
+    asked for adds that campaign's statistics (docs page "GET campaign stats v1"); several ids
+    list the campaigns without them."""
+    with_stats = ids is not None and len(set(ids)) == 1
+    # Statistics read a campaign's every enrolment and event (~70 ms for 25,000 prospects and
+    # 100,000 events on SQLite): off the event loop, which SQLite's plain reads run on.
+    async with db.read(threaded=with_stats) as conn:
+        repo = CampaignRepository(conn, account_id)
+        campaigns = await repo.listing(ids, statuses)
+        if not with_stats or not campaigns:
+            return [CampaignListing(campaign) for campaign in campaigns]
+        [campaign] = campaigns
+        return [CampaignListing(campaign, await repo.stats(campaign.id))]
 
 
 async def import_enrolments(

@@ -6,7 +6,7 @@
   response's own keys) and count on the rest of the body being taken. A known field with a
   wrong type or value is still refused with a 400 naming it.
 - A row of an operator's data file (``FileRow``) is the opposite: a column the row does not
-  know is refused before anything is read (imports/files.check_header), because a typo in a
+  know is refused before anything is read (imports/files.check_file), because a typo in a
   header ("first_nmae") would otherwise drop that column of every row without a word.
 
 A model that is both (the prospect fields, taken from bodies and from files) is declared once
