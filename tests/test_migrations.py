@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import Iterable
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from leadpecker.accounts.repository import UserRepository
 from leadpecker.demo.service import DEMO_API_KEY, load_demo
 from leadpecker.kit.db import Database
 from leadpecker.kit.migrate import alembic_config, upgrade_to_head
@@ -56,29 +58,44 @@ def test_migrated_schema_matches_the_models(backend, tmp_path) -> None:
         drop()
 
 
-def _sqlite_contents(path: str) -> dict[str, Any]:
-    """Every row of every table (search tables included) and every index and trigger."""
+def _sqlite_contents(path: str, tables: Iterable[str] | None = None) -> dict[str, Any]:
+    """Every row of every table (search tables included) and every index and trigger; of
+    ``tables`` only, when given (later migrations add tables of their own)."""
     with sqlite3.connect(path) as conn:
         names = [name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        if tables is not None:
+            kept = {*tables, "alembic_version", "sqlite_sequence"}
+            names = [name for name in names if name in kept]
         contents: dict[str, Any] = {
             name: sorted(conn.execute(f"SELECT * FROM {name}").fetchall(), key=repr)
             for name in names
             if name not in ("alembic_version", "sqlite_sequence")
         }
         contents["schema objects"] = sorted(
-            conn.execute(
+            row
+            for row in conn.execute(
                 "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('index', 'trigger')"
             )
+            if row[2] in names
         )
     return contents
 
 
-def test_an_existing_sqlite_database_keeps_every_row_and_stops_reusing_ids(tmp_path, harness) -> None:
+def test_an_existing_sqlite_database_keeps_every_row_and_stops_reusing_ids(
+    tmp_path, harness, monkeypatch
+) -> None:
     """Migration 0005 rebuilds a populated SQLite database's tables with AUTOINCREMENT: nothing
     is lost or changed, search still works, and from then on a deleted id is never given again."""
     path = tmp_path / "before-0005.db"
     url = f"sqlite:///{path}"
     command.upgrade(alembic_config(url), "0004")
+
+    # The demo is loaded by today's code into the schema of 0004, which has no users table yet:
+    # the account's owner is left to migration 0008, as for any account older than it.
+    async def no_owner(*_: Any) -> int:
+        return 0
+
+    monkeypatch.setattr(UserRepository, "insert", no_owner)
 
     async def load() -> None:
         db = Database(Settings(database_url=url))
@@ -92,7 +109,7 @@ def test_an_existing_sqlite_database_keeps_every_row_and_stops_reusing_ids(tmp_p
 
     command.upgrade(alembic_config(url), "0005")  # later migrations may add columns
 
-    assert _sqlite_contents(str(path)) == before
+    assert _sqlite_contents(str(path), tables=before) == before
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []

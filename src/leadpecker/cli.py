@@ -121,7 +121,7 @@ def run_with_db(work: Callable[[Database], Awaitable[T]]) -> T:
 
 def _register() -> None:
     # Imported here: each feature's CLI imports run_with_db from this module.
-    from leadpecker.accounts.cli import accounts_app, credits_app, keys_app
+    from leadpecker.accounts.cli import accounts_app, credits_app, keys_app, users_app
     from leadpecker.activity.cli import activity_app
     from leadpecker.campaigns.cli import campaigns_app, enrolments_app
     from leadpecker.demo.cli import register_demo
@@ -131,6 +131,7 @@ def _register() -> None:
     from leadpecker.serve import register_serve
 
     app.add_typer(accounts_app, name="accounts")
+    app.add_typer(users_app, name="users")
     app.add_typer(keys_app, name="keys")
     app.add_typer(credits_app, name="credits")
     app.add_typer(prospects_app, name="prospects")

@@ -116,6 +116,34 @@ class ApiKey(Base):
     __table_args__ = IDS_NEVER_REUSED
 
 
+USER_ROLES = ("admin", "user")
+
+
+class User(Base):
+    """A person of an account, as ``GET /rest/v2/users`` lists them ("Get a list of users":
+    id, name, email, role admin or user). Every account has one from its creation, an admin:
+    its owner, the "me" of ``GET /rest/v1/me`` (an account's keys are the owner's). More come
+    with ``leadpecker users add``."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200), server_default="")
+    # Stored trimmed and lower-cased; '' only for an owner created without one (and for the
+    # owners migration 0008 gave the accounts that existed before it).
+    email: Mapped[str] = mapped_column(String(320), server_default="")
+    role: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        # Also the index of an account's users (its leading column).
+        UniqueConstraint("account_id", "email"),
+        CheckConstraint(f"role IN ({_in(USER_ROLES)})", name="role"),
+        IDS_NEVER_REUSED,
+    )
+
+
 class Prospect(Base):
     __tablename__ = "prospects"
 

@@ -1,8 +1,9 @@
-"""``leadpecker accounts|keys|credits …``"""
+"""``leadpecker accounts|users|keys|credits …``"""
 
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 
 import typer
 from rich.console import Console
@@ -12,6 +13,7 @@ from leadpecker.accounts import service
 from leadpecker.cli import run_with_db
 
 accounts_app = typer.Typer(help="Create and list accounts.", no_args_is_help=True)
+users_app = typer.Typer(help="Add and list the users of an account.", no_args_is_help=True)
 keys_app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
 credits_app = typer.Typer(help="Manage an account's credit balance.", no_args_is_help=True)
 out = Console()
@@ -22,11 +24,21 @@ def create(
     name: str,
     credits: str = typer.Option("0", help="Starting credits; decimals allowed (e.g. 7.5)."),
     no_api_access: bool = typer.Option(False, help="Create it without the API add-on (403s)."),
+    owner_name: str = typer.Option(None, help="The owner's full name (default: the account's name)."),
+    owner_email: str = typer.Option(None, help="The owner's email (default: none)."),
     as_json: bool = typer.Option(False, "--json", help="End with one JSON object."),
 ) -> None:
-    """Create an account and its first API key (the key is shown once)."""
+    """Create an account, its owner (an admin user: the "me" of /rest/v1/me) and its first
+    API key (the key is shown once)."""
     created = run_with_db(
-        lambda db: service.create_account(db, name, credits=credits, api_access=not no_api_access)
+        lambda db: service.create_account(
+            db,
+            name,
+            credits=credits,
+            api_access=not no_api_access,
+            owner_name=owner_name,
+            owner_email=owner_email,
+        )
     )
     if as_json:
         typer.echo(json.dumps({"id": created.id, "name": created.name, "api_key": created.api_key}))
@@ -65,6 +77,51 @@ def list_accounts(
             str(service.millis_to_credits(account.credit_millis)),
             "yes" if account.api_access else "no",
             account.created_at.strftime("%Y-%m-%d %H:%M"),
+        )
+    out.print(table)
+
+
+class Role(StrEnum):
+    admin = "admin"
+    user = "user"
+
+
+@users_app.command("add")
+def add_user(
+    account: str = typer.Argument(..., help="Account id or name."),
+    email: str = typer.Argument(..., help="The user's email (one user per email in an account)."),
+    name: str = typer.Option("", help="The user's full name."),
+    role: Role = typer.Option(Role.user, help="admin or user."),
+) -> None:
+    """Add a user to an account (listed by GET /rest/v2/users)."""
+    owner, user = run_with_db(lambda db: service.add_user(db, account, email, name=name, role=role.value))
+    out.print(f"user {user.id} ({user.role}) added to {owner.name}: {user.email}", highlight=False)
+
+
+@users_app.command("list")
+def list_users(
+    account: str = typer.Argument(..., help="Account id or name."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON array: id, name, email, role, created."),
+) -> None:
+    """List an account's users in id order; the first admin is its owner."""
+    _, users = run_with_db(lambda db: service.list_users(db, account))
+    if as_json:
+        listed = [
+            {
+                "id": user.id,
+                "name": user.name,
+                "email": user.email,
+                "role": user.role,
+                "created": user.created_at.isoformat(timespec="seconds"),
+            }
+            for user in users
+        ]
+        typer.echo(json.dumps(listed))
+        return
+    table = Table("id", "name", "email", "role", "created")
+    for user in users:
+        table.add_row(
+            str(user.id), user.name, user.email, user.role, user.created_at.strftime("%Y-%m-%d %H:%M")
         )
     out.print(table)
 

@@ -1,4 +1,5 @@
-"""SQL for accounts and their API keys. These rows are the tenants themselves."""
+"""SQL for accounts, their API keys and their users. Accounts are the tenants themselves; their
+users are rows of a tenant like any other (``UserRepository`` is account-scoped)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from datetime import datetime
 from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from leadpecker.models import Account, ApiKey
+from leadpecker.kit.repository import AccountScopedRepository
+from leadpecker.models import Account, ApiKey, User
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,3 +150,50 @@ class ApiKeyRepository:
             )
         )
         return list(result.scalars())
+
+
+@dataclass(frozen=True, slots=True)
+class UserRow:
+    id: int
+    name: str
+    email: str
+    role: str
+    created_at: datetime
+
+
+_USER_COLUMNS = (User.id, User.name, User.email, User.role, User.created_at)
+
+
+class UserRepository(AccountScopedRepository):
+    """The users of one account."""
+
+    async def insert(self, name: str, email: str, role: str, now: datetime) -> int:
+        result = await self.conn.execute(
+            insert(User)
+            .values(self.values(name=name, email=email, role=role, created_at=now))
+            .returning(User.id)
+        )
+        return result.scalar_one()
+
+    async def email_taken(self, email: str) -> bool:
+        query = self.select(User, func.count()).where(User.email == email)
+        return (await self.conn.execute(query)).scalar_one() > 0
+
+    async def count(self) -> int:
+        return (await self.conn.execute(self.select(User, func.count()))).scalar_one()
+
+    async def page(self, offset: int, limit: int | None = None, *, descending: bool = False) -> list[UserRow]:
+        """Users in id order (``descending``: newest first), ``limit`` of them from ``offset``."""
+        query = (
+            self.select(User, *_USER_COLUMNS)
+            .order_by(User.id.desc() if descending else User.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        return [UserRow(*row) for row in await self.conn.execute(query)]
+
+    async def owner(self) -> UserRow | None:
+        """The account's owner: its first admin (made with the account, and never removed)."""
+        query = self.select(User, *_USER_COLUMNS).where(User.role == "admin").order_by(User.id).limit(1)
+        row = (await self.conn.execute(query)).first()
+        return UserRow(*row) if row else None

@@ -1,4 +1,5 @@
-"""Accounts, API keys and credits: the operator's side of a deployment."""
+"""Accounts, their users, API keys and credits: the operator's side of a deployment, and the
+identity an API key stands for."""
 
 from __future__ import annotations
 
@@ -14,13 +15,21 @@ from leadpecker.accounts.repository import (
     ApiKeyRepository,
     KeyOwner,
     KeyRow,
+    UserRepository,
+    UserRow,
 )
 from leadpecker.credits import service as credit_service
 from leadpecker.kit.db import Database
 from leadpecker.kit.errors import Forbidden, Unauthorized, UsageError
+from leadpecker.kit.fields import MAX_EMAIL_LENGTH, normalise_email
 from leadpecker.kit.types import utcnow
+from leadpecker.models import USER_ROLES
+from leadpecker.prospects.service import is_valid_email
 
 KEY_PREFIX_LENGTH = 12
+# "Each request returns 50 users" (developers.woodpecker.co, "Get a list of users").
+USERS_PAGE_SIZE = 50
+MAX_USER_NAME_LENGTH = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +37,12 @@ class CreatedAccount:
     id: int
     name: str
     api_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class UsersPage:
+    users: list[UserRow]
+    total: int
 
 
 def hash_key(raw_key: str) -> str:
@@ -67,13 +82,19 @@ async def create_account(
     credits: str = "0",
     api_access: bool = True,
     api_key: str | None = None,
+    owner_name: str | None = None,
+    owner_email: str | None = None,
 ) -> CreatedAccount:
-    """Create an account and its first key (random unless ``api_key`` is given: the demo's)."""
+    """Create an account, its owner (an admin user, named like the account unless
+    ``owner_name`` is given; without ``owner_email`` its email is empty) and its first key
+    (random unless ``api_key`` is given: the demo's)."""
     name = name.strip()
     if not name:
         raise UsageError("an account needs a name")
     if name.isdigit():
         raise UsageError("an account name cannot be all digits: it would read as an account id")
+    owner_name = _user_name(name if owner_name is None else owner_name)
+    owner_email = _user_email(owner_email) if owner_email is not None else ""
     millis = credits_to_millis(credits)
     if millis < 0:
         raise UsageError("an account cannot start with negative credits")
@@ -83,6 +104,7 @@ async def create_account(
             raise UsageError(f"an account named {name!r} already exists")
         now = utcnow()
         account_id = await accounts.insert(name, api_access, now)
+        await UserRepository(conn, account_id).insert(owner_name, owner_email, "admin", now)
         if millis:
             await credit_service.grant(conn, account_id, millis)
         raw_key = await _insert_key(ApiKeyRepository(conn), account_id, api_key)
@@ -176,3 +198,65 @@ async def authenticate(db: Database, raw_key: str | None) -> KeyOwner:
     if not owner.api_access:
         raise Forbidden("You need to have an API keys addon to access our API.")
     return owner
+
+
+def _user_name(name: str) -> str:
+    name = name.strip()
+    if len(name) > MAX_USER_NAME_LENGTH:
+        raise UsageError(f"a user's name has at most {MAX_USER_NAME_LENGTH} characters")
+    if "\x00" in name:
+        raise UsageError("a user's name cannot contain NUL (\\u0000)")
+    return name
+
+
+def _user_email(email: str) -> str:
+    """A user's email in its stored form (trimmed, lower-cased), if it is one."""
+    stored = normalise_email(email)
+    if not is_valid_email(stored) or "\x00" in stored:
+        raise UsageError(f"not an email address: {email!r}")
+    if len(stored) > MAX_EMAIL_LENGTH:
+        raise UsageError(f"an email has at most {MAX_EMAIL_LENGTH} characters once trimmed and lower-cased")
+    return stored
+
+
+async def add_user(
+    db: Database, id_or_name: str, email: str, *, name: str = "", role: str = "user"
+) -> tuple[AccountRow, UserRow]:
+    """Add a user to an account; an email is one user per account."""
+    if role not in USER_ROLES:
+        raise UsageError(f"a user's role is one of {', '.join(USER_ROLES)}, not {role!r}")
+    email, name = _user_email(email), _user_name(name)
+    account = await find_account(db, id_or_name)
+    async with db.write() as conn:
+        users = UserRepository(conn, account.id)
+        if await users.email_taken(email):
+            raise UsageError(f"{account.name} already has a user with email {email}")
+        now = utcnow()
+        user_id = await users.insert(name, email, role, now)
+    return account, UserRow(user_id, name, email, role, now)
+
+
+async def list_users(db: Database, id_or_name: str) -> tuple[AccountRow, list[UserRow]]:
+    account = await find_account(db, id_or_name)
+    async with db.read() as conn:
+        return account, await UserRepository(conn, account.id).page(0)
+
+
+async def account_owner(db: Database, account_id: int) -> UserRow:
+    """The user an account's keys stand for: its owner."""
+    async with db.read() as conn:
+        owner = await UserRepository(conn, account_id).owner()
+    if owner is None:  # every account is created with its owner (migration 0008 for older ones)
+        raise RuntimeError(f"account {account_id} has no owner")
+    return owner
+
+
+async def users_page(db: Database, account_id: int, page: int, *, descending: bool) -> UsersPage:
+    """Page ``page`` (0-based) of an account's users, ``USERS_PAGE_SIZE`` at a time, and how
+    many there are. A page past the end is empty."""
+    offset = page * USERS_PAGE_SIZE
+    async with db.read() as conn:
+        users = UserRepository(conn, account_id)
+        total = await users.count()
+        listed = await users.page(offset, USERS_PAGE_SIZE, descending=descending) if offset < total else []
+    return UsersPage(listed, total)
