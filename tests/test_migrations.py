@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from typing import Any
 
 import pytest
@@ -73,6 +75,28 @@ def _sqlite_contents(path: str) -> dict[str, Any]:
     return contents
 
 
+@contextmanager
+def _columns_of_later_migrations(path: str) -> Iterator[None]:
+    """Today's code (the demo loader) writes every column models.py has: the nullable columns
+    that migrations after the database's revision add are there while the block runs, and
+    dropped after it, so the database is its revision's again, with the rows written."""
+    added: list[tuple[str, str]] = []
+    with closing(sqlite3.connect(path)) as conn:
+        for table in Base.metadata.sorted_tables:
+            present = {row[1] for row in conn.execute(f"PRAGMA table_info({table.name})")}
+            for column in table.columns:
+                if present and column.name not in present:
+                    assert column.nullable, f"{table.name}.{column.name}: only nullable columns are added"
+                    conn.execute(f"ALTER TABLE {table.name} ADD COLUMN {column.name}")
+                    added.append((table.name, column.name))
+        conn.commit()
+    yield
+    with closing(sqlite3.connect(path)) as conn:
+        for table_name, column_name in added:
+            conn.execute(f"ALTER TABLE {table_name} DROP COLUMN {column_name}")
+        conn.commit()
+
+
 def test_an_existing_sqlite_database_keeps_every_row_and_stops_reusing_ids(tmp_path, harness) -> None:
     """Migration 0005 rebuilds a populated SQLite database's tables with AUTOINCREMENT: nothing
     is lost or changed, search still works, and from then on a deleted id is never given again."""
@@ -87,12 +111,14 @@ def test_an_existing_sqlite_database_keeps_every_row_and_stops_reusing_ids(tmp_p
         finally:
             await db.dispose()
 
-    asyncio.run(load())
+    with _columns_of_later_migrations(str(path)):
+        asyncio.run(load())
     before = _sqlite_contents(str(path))
 
-    upgrade_to_head(url)
+    command.upgrade(alembic_config(url), "0005")
 
     assert _sqlite_contents(str(path)) == before
+    upgrade_to_head(url)
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
