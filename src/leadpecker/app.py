@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from leadpecker import __version__
+from leadpecker.activity.endpoints import router as activity_router
 from leadpecker.campaigns.endpoints import router as campaigns_router
 from leadpecker.enrichment import service as enrichment
 from leadpecker.enrichment.endpoints import router as enrichment_router
@@ -111,6 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(prospects_router)
     app.include_router(search_router)
     app.include_router(campaigns_router)
+    app.include_router(activity_router)
     app.include_router(enrichment_router)
 
     app.include_router(health_router)
