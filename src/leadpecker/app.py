@@ -17,6 +17,7 @@ from leadpecker.campaigns.endpoints import router as campaigns_router
 from leadpecker.enrichment import service as enrichment
 from leadpecker.enrichment.endpoints import router as enrichment_router
 from leadpecker.enrichment.runner import build_worker
+from leadpecker.followups.endpoints import router as followups_router
 from leadpecker.http.auth import current_account
 from leadpecker.http.bodies import (
     PayloadTooLarge,
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(prospects_router)
     app.include_router(search_router)
     app.include_router(campaigns_router)
+    app.include_router(followups_router)
     app.include_router(activity_router)
     app.include_router(enrichment_router)
 
