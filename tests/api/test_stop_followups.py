@@ -104,8 +104,9 @@ def test_blacklist_by_email_as_the_npm_client_sends_it_stops_every_planned_follo
     assert enrolment_statuses(after) == ENROLMENTS
     assert [entry["interested"] for entry in after["campaigns_details"]] == ["INTERESTED"] * len(ENROLMENTS)
     assert found(api, other["id"])["status"] == "ACTIVE"  # nobody else
-    listed = api.get(SEARCH, params={"status": "BLACKLIST"}).json()
-    assert [prospect["email"] for prospect in listed] == [email]
+    listed = api.get(SEARCH, params={"status": "BLACKLIST"})
+    assert [prospect["email"] for prospect in listed.json()] == [email]
+    assert listed.headers["x-total-count"] == "1"
 
 
 def test_blacklist_by_id_as_the_npm_client_does_it_finds_the_email_first(server, account, api) -> None:
