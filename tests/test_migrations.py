@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import closing, contextmanager
 from typing import Any
 
 import pytest
@@ -81,6 +82,36 @@ def _sqlite_contents(path: str, tables: Iterable[str] | None = None) -> dict[str
     return contents
 
 
+def _default_of(column: Any) -> str:
+    """`` DEFAULT …`` for a column a later migration adds NOT NULL with a server default."""
+    if column.nullable:
+        return ""
+    assert column.server_default is not None, f"{column}: a NOT NULL column needs a server default"
+    value = column.server_default.arg
+    return f" DEFAULT '{value}'" if isinstance(value, str) else f" DEFAULT {value.text}"
+
+
+@contextmanager
+def _columns_of_later_migrations(path: str) -> Iterator[None]:
+    """Today's code (the demo loader) writes every column models.py has: the columns that
+    migrations after the database's revision add to its tables are there while the block runs,
+    and dropped after it, so the database is its revision's again, with the rows written."""
+    added: list[tuple[str, str]] = []
+    with closing(sqlite3.connect(path)) as conn:
+        for table in Base.metadata.sorted_tables:
+            present = {row[1] for row in conn.execute(f"PRAGMA table_info({table.name})")}
+            for column in table.columns:
+                if present and column.name not in present:
+                    conn.execute(f"ALTER TABLE {table.name} ADD COLUMN {column.name}{_default_of(column)}")
+                    added.append((table.name, column.name))
+        conn.commit()
+    yield
+    with closing(sqlite3.connect(path)) as conn:
+        for table_name, column_name in added:
+            conn.execute(f"ALTER TABLE {table_name} DROP COLUMN {column_name}")
+        conn.commit()
+
+
 def test_an_existing_sqlite_database_keeps_every_row_and_stops_reusing_ids(
     tmp_path, harness, monkeypatch
 ) -> None:
@@ -104,7 +135,8 @@ def test_an_existing_sqlite_database_keeps_every_row_and_stops_reusing_ids(
         finally:
             await db.dispose()
 
-    asyncio.run(load())
+    with _columns_of_later_migrations(str(path)):
+        asyncio.run(load())
     before = _sqlite_contents(str(path))
 
     command.upgrade(alembic_config(url), "0005")  # later migrations may add columns

@@ -13,10 +13,12 @@ from starlette.responses import Response
 
 from leadpecker import __version__
 from leadpecker.accounts.endpoints import router as identity_router
+from leadpecker.activity.endpoints import router as activity_router
 from leadpecker.campaigns.endpoints import router as campaigns_router
 from leadpecker.enrichment import service as enrichment
 from leadpecker.enrichment.endpoints import router as enrichment_router
 from leadpecker.enrichment.runner import build_worker
+from leadpecker.followups.endpoints import router as followups_router
 from leadpecker.http.auth import current_account
 from leadpecker.http.bodies import (
     PayloadTooLarge,
@@ -112,6 +114,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(prospects_router)
     app.include_router(search_router)
     app.include_router(campaigns_router)
+    app.include_router(followups_router)
+    app.include_router(activity_router)
     app.include_router(enrichment_router)
     app.include_router(identity_router)
 

@@ -330,7 +330,8 @@ class CampaignProspect(Base):
 
 
 class EmailActivity(Base):
-    """One event of a prospect's mail history: sent, opened, clicked (with URL), replied, bounced."""
+    """One event of a prospect's mail history: sent, opened, clicked (with URL), replied (with
+    what the prospect wrote), bounced."""
 
     __tablename__ = "email_activity"
 
@@ -343,6 +344,15 @@ class EmailActivity(Base):
     kind: Mapped[str] = mapped_column(String(8))
     occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)
     url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # What a reply (kind REPLIED) holds, as GET /rest/v2/prospects/{id}/responses shows it;
+    # empty for other kinds, and for replies loaded without them (migration 2026_12_05_0010).
+    subject: Mapped[str | None] = mapped_column(Text, nullable=True)
+    message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The campaign step the reply answered, and how many campaign emails it came after.
+    step: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    campaign_email_sent: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Another address the reply came from (a colleague answering for the prospect).
+    secondary_prospect_email: Mapped[str | None] = mapped_column(String(320), nullable=True)
 
     __table_args__ = (
         CheckConstraint(f"kind IN ({_in(ACTIVITY_KINDS)})", name="kind"),

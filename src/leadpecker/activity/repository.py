@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, or_
+from sqlalchemy.orm import aliased
 
 from leadpecker.kit.bulk import bulk_insert
 from leadpecker.kit.dialects import chunked
@@ -12,8 +15,26 @@ from leadpecker.kit.repository import AccountScopedRepository
 from leadpecker.models import EmailActivity, Prospect
 
 _CHUNK = 5_000
-EVENT_COLUMNS = ("prospect_id", "campaign_id", "kind", "occurred_at", "url")
+# What a REPLIED event holds besides the common columns (GET /rest/v2/prospects/{id}/responses).
+REPLY_COLUMNS = ("subject", "message", "step", "campaign_email_sent", "secondary_prospect_email")
+EVENT_COLUMNS = ("prospect_id", "campaign_id", "kind", "occurred_at", "url", *REPLY_COLUMNS)
 _ROLLUP_COLUMNS = ("sent_mails", "last_contacted", "last_replied", "last_opened", "last_clicked")
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A REPLIED event with what it holds. ``sent_before``: the SENT events of its campaign to
+    the prospect up to the reply, for a reply loaded without its step numbers."""
+
+    id: int
+    campaign_id: int | None
+    occurred_at: datetime
+    subject: str | None
+    message: str | None
+    step: int | None
+    campaign_email_sent: int | None
+    secondary_prospect_email: str | None
+    sent_before: int
 
 
 class ActivityRepository(AccountScopedRepository):
@@ -55,3 +76,33 @@ class ActivityRepository(AccountScopedRepository):
                 .where(Prospect.id == rollups.c.prospect_id, changed)
                 .values({name: rollups.c[name] for name in _ROLLUP_COLUMNS})
             )
+
+    async def replies(self, prospect_id: int, campaign_ids: list[int] | None) -> list[Reply]:
+        """The prospect's REPLIED events, oldest first (only in ``campaign_ids`` when given)."""
+        event = EmailActivity
+        sent = aliased(EmailActivity)
+        sent_before = (
+            self.select(sent, func.count())
+            .where(
+                sent.prospect_id == event.prospect_id,
+                sent.campaign_id == event.campaign_id,
+                sent.kind == "SENT",
+                sent.occurred_at <= event.occurred_at,
+            )
+            .scalar_subquery()
+        )
+        query = (
+            self.select(
+                event,
+                event.id,
+                event.campaign_id,
+                event.occurred_at,
+                *(event.__table__.c[name] for name in REPLY_COLUMNS),
+                sent_before,
+            )
+            .where(event.prospect_id == prospect_id, event.kind == "REPLIED")
+            .order_by(event.occurred_at, event.id)
+        )
+        if campaign_ids is not None:
+            query = query.where(self.one_of(event.campaign_id, campaign_ids))
+        return [Reply(*row) for row in await self.conn.execute(query)]

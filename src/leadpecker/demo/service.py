@@ -204,6 +204,14 @@ def generate(prospect_count: int = 3_000, seed: int = SEED) -> DemoData:
     return DemoData(prospects, campaigns, enrolments, activity, leads)
 
 
+# What the demo's prospects write back (GET /rest/v2/prospects/{id}/responses shows it).
+REPLIES = (
+    "<div>Sounds interesting. Could you send me more details?</div>",
+    "<div>Not right now, maybe next quarter.</div>",
+    "<div>Thanks, I forwarded this to our head of sales.</div>",
+)
+
+
 def _history(rng: random.Random, email: str, campaign: str, replied: bool) -> list[ActivityFileRow]:
     events = []
     moment = EPOCH + timedelta(days=rng.randint(0, 150), minutes=rng.randint(0, 600))
@@ -225,7 +233,18 @@ def _history(rng: random.Random, email: str, campaign: str, replied: bool) -> li
                 )
     if replied:
         last = events[-1].occurred_at + timedelta(hours=rng.randint(2, 48))
-        events.append(ActivityFileRow(email=email, campaign=campaign, kind="REPLIED", occurred_at=last))
+        # Picked without drawing from ``rng``: the rest of the data set stays what it was.
+        message = REPLIES[len(events) % len(REPLIES)]
+        events.append(
+            ActivityFileRow(
+                email=email,
+                campaign=campaign,
+                kind="REPLIED",
+                occurred_at=last,
+                subject=f"Re: {campaign}",
+                message=message,
+            )
+        )
     return events
 
 

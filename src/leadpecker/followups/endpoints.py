@@ -1,0 +1,26 @@
+"""v1 ``stop_followups``: stop (blacklist) one prospect, by email."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from leadpecker.followups import service
+from leadpecker.followups.schemas import StopFollowupsIn, StopFollowupsOut
+from leadpecker.http.auth import CurrentAccount
+from leadpecker.http.openapi import V1_ERRORS
+from leadpecker.kit.json import JsonResponse
+
+router = APIRouter(prefix="/rest/v1", tags=["v1 prospects"], responses=V1_ERRORS)
+
+
+@router.post(
+    "/stop_followups",
+    response_model=StopFollowupsOut,
+    summary="Stop a prospect's follow-ups: its status becomes BLACKLIST",
+    description="The prospect (by email) gets the global status BLACKLIST, and so does each of "
+    "its enrolments with follow-ups still planned (ACTIVE, PAUSED, TO-CHECK, TO-REVIEW, "
+    "AUTOREPLIED). An email the account does not have answers 404 E_RECORD_NOT_FOUND.",
+)
+async def stop_followups(body: StopFollowupsIn, request: Request, account: CurrentAccount) -> JsonResponse:
+    stopped = await service.stop_followups(request.app.state.db, account.account_id, body.prospect.email)
+    return JsonResponse({"prospect": {"email": stopped.email, "id": stopped.id, "status": "OK"}})
