@@ -1,5 +1,5 @@
 """Fixtures of the client replays, on top of the root harness (tests/conftest.py): an account
-with two campaigns (``workspace``), and the registration of the ``lands_with_issue_13`` marker."""
+with two campaigns (``workspace``)."""
 
 from __future__ import annotations
 
@@ -9,15 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.compat.workspace import ISSUE_13, Workspace
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers",
-        f"{ISSUE_13}: a replay of a request that needs an endpoint or a body field issue 13 adds "
-        f'(run the others alone with -m "not {ISSUE_13}")',
-    )
+from tests.compat.workspace import Workspace
 
 
 @pytest.fixture

@@ -5,10 +5,6 @@ requests one of its flows sends — the key as it presents it, a Content-Type or
 field names spelled as it spells them, the query string as it writes it — and asserts what the
 client reads back: the status codes it checks and the fields it parses. Each test's docstring
 names the client file the request comes from.
-
-Tests marked ``lands_with_issue_13`` replay requests to endpoints, or with documented body
-fields, that issue 13 adds; the others replay what leadpecker answers already. The marker skips
-nothing: ``-m "not lands_with_issue_13"`` runs the second group alone.
 """
 
 from __future__ import annotations
@@ -30,9 +26,6 @@ from tests.compat.clientwire import (
     ClientWire,
 )
 from tests.compat.workspace import Workspace
-
-# Registered by conftest.py (workspace.ISSUE_13); it selects, it skips nothing.
-lands_with_issue_13 = pytest.mark.lands_with_issue_13
 
 NO_MATCH = {"message": "There are no prospects matching the given criteria."}
 
@@ -168,7 +161,6 @@ class TestDdWoodpecker(Replays):
         assert deleted.status_code == 200
         assert workspace.prospect("monica@raviga.com") is None
 
-    @lands_with_issue_13
     def test_get_campaigns(self, workspace: Workspace) -> None:
         """``Woodpecker.get_campaigns()``: ``GET campaign_list``, the JSON list as it is."""
         campaigns = listed(self.send(workspace, "GET", "/rest/v1/campaign_list"))
@@ -177,7 +169,6 @@ class TestDdWoodpecker(Replays):
             (workspace.draft, "SaaS in Europe", "DRAFT"),
         }
 
-    @lands_with_issue_13
     def test_get_single_campaign_by_id_or_status(self, workspace: Workspace) -> None:
         """``Woodpecker.get_single_campaign(campaign_id, status)``: ``?id=…`` (one id: with its
         ``stats``) or ``?status=…``."""
@@ -300,7 +291,6 @@ class TestWoodpeckerApi(Replays):
         page has: the v1 404 (docs/compatibility.md, decisions), which the library rejects."""
         v1_error(self.send(workspace, "GET", f"/rest/v1/prospects/{shortcut}"), 404, "E_URL_NOT_FOUND")
 
-    @lands_with_issue_13
     def test_find_campaigns(self, workspace: Workspace) -> None:
         """``campaigns().find(…)``: ``GET campaign_list`` with ``qs`` ``{}``, ``{status}`` or
         ``{id: ids.join(',')}`` (the README's "get campaign list" examples)."""
@@ -318,7 +308,6 @@ class TestWoodpeckerApi(Replays):
         )
         assert {c["id"] for c in both} == {workspace.running, workspace.draft}
 
-    @lands_with_issue_13
     def test_blacklist_by_email_and_by_id(self, workspace: Workspace) -> None:
         """``prospects().blacklist(email)``: ``POST stop_followups {"prospect": {"email": …}}``;
         ``blacklist(id)`` first reads the email with ``find({id})``. The README: "To change prospect
@@ -410,7 +399,6 @@ class TestPipedream(Replays):
         past_the_end = self.send(workspace, "GET", "/rest/v1/prospects", query=query)
         assert succeeded(past_the_end) == NO_MATCH
 
-    @lands_with_issue_13
     def test_campaign_picker(self, workspace: Workspace) -> None:
         """``propDefinitions.campaignId``: ``campaigns().find()``, options from ``id`` and ``name``."""
         campaigns = listed(self.send(workspace, "GET", "/rest/v1/campaign_list"))
@@ -419,7 +407,6 @@ class TestPipedream(Replays):
             (workspace.draft, "SaaS in Europe"),
         }
 
-    @lands_with_issue_13
     def test_create_or_update_prospect_with_an_id_picked(self, workspace: Workspace) -> None:
         """``actions/create-update-prospect`` with an id → ``prospects().edit(params)``: the prospect
         carries ``id``, a field the add/update prospects pages do not have (ignored: the update
@@ -433,7 +420,6 @@ class TestPipedream(Replays):
         assert (answer["id"], answer["status"]) == (prospect_id, "UPDATED")
         assert workspace.prospect("laurie@raviga.com")["first_name"] == "L."
 
-    @lands_with_issue_13
     def test_create_or_update_prospect_in_campaign_with_an_id_picked(self, workspace: Workspace) -> None:
         """``actions/create-update-prospect-in-campaign`` with an id (picked among the campaign's
         prospects) → ``edit(params, campaignId)``: ``id`` and ``email`` both sent, ``"update":
@@ -452,7 +438,6 @@ class TestPipedream(Replays):
         stored = workspace.prospect("laurie@raviga.com")
         assert (stored["first_name"], stored["company"]) == ("L.", "Raviga")
 
-    @lands_with_issue_13
     def test_stop_follow_ups(self, workspace: Workspace) -> None:
         """``actions/stop-follow-ups``: ``listProspects({id})`` for the email, then ``edit({id, email,
         status: "PAUSED"}, campaignId)``: the prospect's status in that campaign becomes PAUSED."""
@@ -572,7 +557,6 @@ class TestWoodpeckerSkill(Replays):
             time.sleep(0.2)
         assert [record["prospect_email"] for record in records] == ["jared@piedpiper.com"]
 
-    @lands_with_issue_13
     def test_campaign_list_and_stats(self, workspace: Workspace) -> None:
         """api-reference.md: ``GET /v1/campaign_list`` ✓ "array w/ status, from_*, per_day, folder";
         "**single** ``id`` → adds a ``stats`` object; multiple ids → list without stats"."""
@@ -587,7 +571,6 @@ class TestWoodpeckerSkill(Replays):
         )
         assert len(several) == 2 and not any("stats" in c for c in several)
 
-    @lands_with_issue_13
     def test_blacklist_emails_and_domains(self, workspace: Workspace) -> None:
         """``wp.py``'s docstring: ``wp("POST", "/v2/blacklist/emails", {"emails": ["x@y.com"]})`` —
         "FLAT strings (wet-verified)"; api-reference.md: the same for domains, DELETE with the same
@@ -600,14 +583,12 @@ class TestWoodpeckerSkill(Replays):
             succeeded(self.send(workspace, "DELETE", path, body={kind: [value]}))
             assert succeeded(self.send(workspace, "GET", path))[kind] == []
 
-    @lands_with_issue_13
     def test_prospect_responses(self, workspace: Workspace) -> None:
         """api-reference.md: "Get responses ``GET /v2/prospects/{id}/responses``"."""
         prospect_id = replied_prospect(workspace)
         body = succeeded(self.send(workspace, "GET", f"/rest/v2/prospects/{prospect_id}/responses"))
         assert (body["prospect_id"], len(body["responses"])) == (prospect_id, 1)
 
-    @lands_with_issue_13
     def test_time_zone_is_dropped_silently(self, workspace: Workspace) -> None:
         """SKILL.md: "``time_zone`` is NOT storable — the v1 API silently drops it"."""
         body = {"update": True, "prospects": [{"email": "jian@bachmanity.com", "time_zone": "Europe/Warsaw"}]}
@@ -615,7 +596,6 @@ class TestWoodpeckerSkill(Replays):
         assert answer["status"] == "OK"
         assert "time_zone" not in workspace.prospect("jian@bachmanity.com")
 
-    @lands_with_issue_13
     def test_add_to_campaign_with_send_after(self, workspace: Workspace) -> None:
         """api-reference.md: "``prospects add-to-campaign <id> --body-file … [--send-after <ISO>]``":
         ``campaign.send_after``, documented on "Add prospects to a campaign"."""
@@ -701,7 +681,6 @@ class TestActivepieces(Replays):
         assert found["id"] == prospect_id
         assert [d["campaign_id"] for d in found["campaigns_details"]] == [workspace.running]
 
-    @lands_with_issue_13
     def test_api_key_validation(self, workspace: Workspace, new_account: Any) -> None:
         """``src/index.ts`` ``woodpeckerAuth.validate``: ``GET /rest/v2/users``; any 2xx saves the
         connection, anything else is "Invalid API Key"."""
@@ -710,7 +689,6 @@ class TestActivepieces(Replays):
         api_less = new_account("--no-api-access")
         v2_error(self.wire.send(workspace.url, api_less.api_key, "GET", "/rest/v2/users"), 403)
 
-    @lands_with_issue_13
     def test_campaign_dropdown(self, workspace: Workspace) -> None:
         """``lib/common/index.ts`` ``campaignsDropdown``: ``GET /rest/v1/campaign_list``, label
         ``${name} (${status})``, value ``id``."""
@@ -720,13 +698,11 @@ class TestActivepieces(Replays):
             (workspace.draft, "SaaS in Europe (DRAFT)"),
         }
 
-    @lands_with_issue_13
     def test_blacklist_domain(self, workspace: Workspace) -> None:
         """``actions/blacklist-domain.ts``: ``POST /v2/blacklist/domains {"domains": [domain]}``."""
         succeeded(self.send(workspace, "POST", "/rest/v2/blacklist/domains", body={"domains": ["hooli.com"]}))
         assert "hooli.com" in succeeded(self.send(workspace, "GET", "/rest/v2/blacklist/domains"))["domains"]
 
-    @lands_with_issue_13
     def test_get_prospect_responses(self, workspace: Workspace) -> None:
         """``actions/get-prospect-responses.ts``: ``GET /v2/prospects/{id}/responses`` with
         ``campaign_id`` when a campaign is picked; the body is returned as it is."""
@@ -741,7 +717,6 @@ class TestActivepieces(Replays):
             == []
         )
 
-    @lands_with_issue_13
     def test_create_update_prospect_in_campaign_with_every_field(self, workspace: Workspace) -> None:
         """``actions/add-prospect-to-campaign.ts`` with every prop: ``campaign.send_after``,
         ``file_name`` and a campaign status (ACTIVE, PAUSED, TO-REVIEW, TO-CHECK), all documented on
@@ -757,7 +732,6 @@ class TestActivepieces(Replays):
         assert answer["status"] == "OK"
         assert workspace.in_campaign(workspace.running)[answer["id"]]["status"] == "TO-REVIEW"
 
-    @lands_with_issue_13
     def test_create_update_prospect_with_replace_tags(self, workspace: Workspace) -> None:
         """``actions/add-prospect-to-list.ts`` with "Replace Tags": ``set_tags`` in the prospect, a
         field no docs page has (ignored, like every unknown field)."""
@@ -853,7 +827,6 @@ class TestPowerAutomate(Replays):
         v1_error(response, 400, "E_WRONG_PARAM")
         assert response.json()["status"]["msg"] == f"Unknown param:{name}"
 
-    @lands_with_issue_13
     def test_get_campaigns(self, workspace: Workspace) -> None:
         """Operation ``CampaignsGet``: ``status`` or ``id``; the output schema's fields, ``stats``
         for a single id."""
@@ -867,7 +840,6 @@ class TestPowerAutomate(Replays):
         )
         assert {"prospects", "sent", "opened", "replied", "bounced"} <= set(single["stats"])
 
-    @lands_with_issue_13
     def test_add_prospects_to_list_with_the_campaign_only_fields(self, workspace: Workspace) -> None:
         """``ProspectsPost``'s body schema also has ``force`` and a prospect ``id`` (a string), which
         "Add prospects to database" does not document: ignored."""
@@ -875,7 +847,6 @@ class TestPowerAutomate(Replays):
         [answer] = outcomes(self.send(workspace, "POST", "/rest/v1/add_prospects_list", body=body))
         assert (answer["email"], answer["status"]) == ("gavin@hooli.com", "OK")
 
-    @lands_with_issue_13
     def test_add_prospects_to_campaign_with_the_snipper9_typo(self, workspace: Workspace) -> None:
         """``ProspectsCampaignPost``'s body schema spells snippet 9 ``snipper9``: an unknown field,
         ignored."""
@@ -985,7 +956,6 @@ class TestW6w(Replays):
         assert "status" not in succeeded(self.send(workspace, "DELETE", "/rest/v1/prospects", query=query))
         assert workspace.prospect("a@hooli.com") is None and workspace.prospect("b@hooli.com") is None
 
-    @lands_with_issue_13
     def test_connection_test_and_list_users(self, workspace: Workspace, new_account: Any) -> None:
         """``auth/api-key.ts`` ``test``: ``GET /rest/v2/users``, ok on any 2xx; ``actions/user-list.ts``
         with ``page=0&sort=-id`` reads ``content`` and ``pagination_data``."""
@@ -1000,7 +970,6 @@ class TestW6w(Replays):
         api_less = new_account("--no-api-access")
         v2_error(self.wire.send(workspace.url, api_less.api_key, "GET", "/rest/v2/users"), 403)
 
-    @lands_with_issue_13
     def test_list_campaigns_and_get_statistics(self, workspace: Workspace) -> None:
         """``actions/campaign-list.ts`` (``status`` and ``id`` through ``csv``) and
         ``actions/campaign-stats-get.ts`` (``?id=…``, ``items[0]`` with ``stats``)."""
@@ -1020,7 +989,6 @@ class TestW6w(Replays):
             campaign["stats"]["replied"], int
         )
 
-    @lands_with_issue_13
     def test_blacklists(self, workspace: Workspace) -> None:
         """``actions/blacklist-{email,domain}-{add,list,remove}.ts``: POST and DELETE ``{emails}`` /
         ``{domains}`` (DELETE with a JSON body); list with ``page``, ``per_page`` and the filter,
@@ -1038,7 +1006,6 @@ class TestW6w(Replays):
             succeeded(self.send(workspace, "DELETE", path, body={kind: values[:1]}))
             assert succeeded(self.send(workspace, "GET", path))[kind] == values[1:]
 
-    @lands_with_issue_13
     def test_list_prospect_responses(self, workspace: Workspace) -> None:
         """``actions/prospect-response-list.ts``: ``campaign_id`` through ``csv``; reads
         ``prospect_id``, ``email`` and ``responses``."""
@@ -1052,7 +1019,6 @@ class TestW6w(Replays):
         fields = {"response_id", "campaign_id", "step", "subject", "message", "delivered"}
         assert fields <= set(response) and response["campaign_id"] == workspace.running
 
-    @lands_with_issue_13
     def test_add_prospects_to_campaign_with_send_after_and_file_name(self, workspace: Workspace) -> None:
         """``actions/prospect-add-to-campaign.ts`` with ``send_after`` (in ``campaign``) and
         ``file_name``, both documented on "Add prospects to a campaign"."""
@@ -1104,7 +1070,6 @@ class TestBitIntegrations(Replays):
         assert answer["status"] == "OK"
         assert answer["id"] in workspace.in_campaign(workspace.running)
 
-    @lands_with_issue_13
     def test_connection_test_and_campaign_list(self, workspace: Workspace) -> None:
         """``WoodpeckerAuthorization.jsx`` tests the key with ``GET /rest/v1/campaign_list``
         (a 2xx without a top-level ``error``); ``WoodpeckerController::getAllCampagns`` reads
@@ -1126,7 +1091,6 @@ class TestAuthenticationGuide:
     ``GET /rest/v1/me`` with ``x-api-key`` (w6w's ``auth/api-key.ts`` notes it as "the reference's
     example"); sent here the way the skill's ``wp.py`` sends any GET."""
 
-    @lands_with_issue_13
     def test_me(self, workspace: Workspace, new_account: Any) -> None:
         wire = WOODPECKER_SKILL
         me = wire.send(workspace.url, workspace.key, "GET", "/rest/v1/me")

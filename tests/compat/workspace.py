@@ -1,5 +1,4 @@
-"""The account a client replay works in (:class:`Workspace`) and the name of the marker of the
-replays that need what issue 13 adds."""
+"""The account a client replay works in (:class:`Workspace`)."""
 
 from __future__ import annotations
 
@@ -10,8 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-
-ISSUE_13 = "lands_with_issue_13"
 
 
 @dataclass
