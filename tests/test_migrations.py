@@ -90,7 +90,8 @@ def test_an_existing_sqlite_database_keeps_every_row_and_stops_reusing_ids(tmp_p
     asyncio.run(load())
     before = _sqlite_contents(str(path))
 
-    upgrade_to_head(url)
+    # Up to 0006, not head: later migrations add tables of their own, which are not the point.
+    command.upgrade(alembic_config(url), "0006")
 
     assert _sqlite_contents(str(path)) == before
     with sqlite3.connect(path) as conn:

@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from leadpecker import __version__
+from leadpecker.blacklist.endpoints import router as blacklist_router
 from leadpecker.campaigns.endpoints import router as campaigns_router
 from leadpecker.enrichment import service as enrichment
 from leadpecker.enrichment.endpoints import router as enrichment_router
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(search_router)
     app.include_router(campaigns_router)
     app.include_router(enrichment_router)
+    app.include_router(blacklist_router)
 
     app.include_router(health_router)
 
