@@ -14,6 +14,7 @@ from starlette.responses import Response
 from leadpecker import __version__
 from leadpecker.accounts.endpoints import router as identity_router
 from leadpecker.activity.endpoints import router as activity_router
+from leadpecker.blacklist.endpoints import router as blacklist_router
 from leadpecker.campaigns.endpoints import router as campaigns_router
 from leadpecker.enrichment import service as enrichment
 from leadpecker.enrichment.endpoints import router as enrichment_router
@@ -118,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(activity_router)
     app.include_router(enrichment_router)
     app.include_router(identity_router)
+    app.include_router(blacklist_router)
 
     app.include_router(health_router)
 

@@ -363,6 +363,30 @@ class EmailActivity(Base):
     )
 
 
+# --- Blacklists (developers.woodpecker.co: "Blacklisting") ------------------------------------
+# An account's "do not contact" lists. Each entry is its own key: nothing but the entry goes on
+# the wire, so there is no surrogate id; the primary key (account, entry) serves the sorted
+# pages and the look-ups. Entries are stored trimmed and lower-cased.
+
+
+class BlacklistedEmail(Base):
+    __tablename__ = "blacklisted_emails"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class BlacklistedDomain(Base):
+    """A domain, or a pattern of domains where ``%`` stands for any characters."""
+
+    __tablename__ = "blacklisted_domains"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True)
+    domain: Mapped[str] = mapped_column(String(253), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 # --- Lead Finder enrichment (SPEC §4–6) -------------------------------------------------------
 
 ENRICHMENT_ITEM_STATUSES = ("PENDING", "PROCESSED_ENRICHED", "PROCESSED_NOT_ENRICHED")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from sqlalchemy import any_, bindparam, func, select
+from sqlalchemy import Text, any_, bindparam, exists, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 
@@ -33,3 +33,14 @@ def in_values(dialect: str, column: Any, values: list[Any]) -> Any:
         return column == any_(bindparam(None, values, type_=postgresql.ARRAY(column.type)))
     as_json = orjson.dumps(values).decode()
     return column.in_(select(func.json_each(as_json).table_valued("value").c.value).scalar_subquery())
+
+
+def like_any(dialect: str, column: Any, patterns: list[str]) -> Any:
+    """``column`` matches at least one of the LIKE ``patterns`` (``\\`` escapes ``%``, ``_`` and
+    itself), the whole list bound as ONE parameter however long it is (see in_values): a chain
+    of ORs would meet SQLite's limit on expression depth (1,000) long before a URL's length."""
+    if dialect == "postgresql":
+        # The backslash is PostgreSQL's default LIKE escape: LIKE ANY needs no ESCAPE clause.
+        return column.like(any_(bindparam(None, patterns, type_=postgresql.ARRAY(Text()))))
+    listed = func.json_each(orjson.dumps(patterns).decode()).table_valued("value")
+    return exists(select(literal(1)).select_from(listed).where(column.like(listed.c.value, escape="\\")))

@@ -62,6 +62,22 @@ Int64 = Annotated[
     ),
 ]
 
+# Java's int, the type of Woodpecker's own page parameters (its v1 404 shows a Java context
+# path): a bound every client's generator reads exactly, unlike numbers near 2**63.
+MAX_QUERY_INT = 2**31 - 1
+
+
+def query_int(minimum: int) -> Any:
+    """An integer query parameter of at least ``minimum``: its decimal digits only (not the
+    "1.0", "1_000" or " 1 " pydantic's lax int would take), documented with its bounds."""
+    return Annotated[
+        int,
+        BeforeValidator(_integer),
+        Field(ge=minimum, le=MAX_QUERY_INT),
+        WithJsonSchema({"type": "integer", "minimum": minimum, "maximum": MAX_QUERY_INT}),
+    ]
+
+
 MAX_EMAIL_LENGTH = 320
 
 
