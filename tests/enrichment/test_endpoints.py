@@ -583,7 +583,8 @@ def test_a_second_concurrent_request_of_a_key_is_a_429(paused: Any) -> None:
             response = client.post(QUERY, json={})
             if response.status_code == 429:
                 break
-        assert_v2_error(response, 429, "Too Many Requests")
+        refused = assert_v2_error(response, 429, "Too Many Requests")
+        assert refused["details"] == "Too many requests. Only one request per API key is processed at a time."
         assert_v2_error(
             client.post(QUEUE, json={"prospects": [{"email": "a@b.example"}]}), 429, "Too Many Requests"
         )

@@ -69,11 +69,13 @@ def error_response(path: str, error: LeadpeckerError) -> JsonResponse:
         if status == 401:
             message = V1_UNAUTHORIZED
         elif status == 429:
-            # v1 answers a rate-limit refusal with 409, not 429 (reference, search-prospects-v1).
+            # v1 answers a rate-limit refusal with 409, not 429 ("Search for prospects" page).
             status, message = 409, V1_TOO_MANY
         return JsonResponse(v1_body(error.v1_code, message), status_code=status)
     if status == 401:
         message = V2_UNAUTHORIZED
+    elif status == 429:
+        message = V2_TOO_MANY
     return JsonResponse(v2_body(status, message), status_code=status)
 
 
