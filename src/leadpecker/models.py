@@ -200,7 +200,7 @@ class Prospect(Base):
     )
 
 
-# --- Prospect search (SPEC §7; migration 0002) ------------------------------------------------
+# --- Prospect search ("Search for prospects"; migration 0002) ---------------------------------
 
 SORT_TEXT_PREFIX = 100
 
@@ -387,7 +387,7 @@ class BlacklistedDomain(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
-# --- Lead Finder enrichment (SPEC §4–6) -------------------------------------------------------
+# --- Lead Finder enrichment ("Queue prospect enrichments"; docs/matching.md) ------------------
 
 ENRICHMENT_ITEM_STATUSES = ("PENDING", "PROCESSED_ENRICHED", "PROCESSED_NOT_ENRICHED")
 LEDGER_KINDS = ("GRANT", "RESERVE", "CHARGE", "RELEASE")

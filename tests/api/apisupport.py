@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from leadpecker.kit.db import async_database_url
 
-# The reference's texts, copied from api-reference/search-prospects-v1.txt.
+# The reference's texts, copied from developers.woodpecker.co, "Search for prospects".
 V1_SESSION_MSG = (
     "The API key you've entered is incorrect or no longer valid. Check if you pasted the key "
     "correctly. You can generate a new key in Woodpecker: Settings -> API Keys."

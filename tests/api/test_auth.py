@@ -1,5 +1,6 @@
-"""Authentication (SPEC §1): the key in ``x-api-key`` or any legacy Basic form; 401 for a
-missing, unknown or revoked key and 403 without the API add-on, in the envelope of the path."""
+"""Authentication (developers.woodpecker.co, "Authentication"; README.md): the key in
+``x-api-key`` or any legacy Basic form; 401 for a missing, unknown or revoked key and 403
+without the API add-on, in the envelope of the path."""
 
 from __future__ import annotations
 

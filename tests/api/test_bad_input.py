@@ -1,6 +1,7 @@
-"""Bad input to the v1 loading endpoints (SPEC §2, §8): a 4xx in the v1 envelope whose message
-names the field, never a 500, and nothing written. (A field the endpoint does not know is not bad
-input: it is ignored, as the reference ignores it — tests/api/test_documented_fields.py.)"""
+"""Bad input to the v1 loading endpoints (README.md, "Errors" and "Hostile input"): a 4xx in
+the v1 envelope whose message names the field, never a 500, and nothing written. (A field the
+endpoint does not know is not bad input: it is ignored, as the reference ignores it —
+tests/api/test_documented_fields.py.)"""
 
 from __future__ import annotations
 

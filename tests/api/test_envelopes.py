@@ -1,5 +1,5 @@
-"""Error envelopes (SPEC §2): unknown paths, wrong methods and unexpected failures answer in the
-envelope of the path's API version; the service's own pages are not unknown."""
+"""Error envelopes (README.md, "Errors"): unknown paths, wrong methods and unexpected failures
+answer in the envelope of the path's API version; the service's own pages are not unknown."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""Loading prospects (SPEC §8): ``POST /rest/v1/add_prospects_list`` answers per prospect in
-request order, ``update`` changes only the keys sent, and ``DELETE /rest/v1/prospects``
-answers per id.
+"""Loading prospects (developers.woodpecker.co, "Prospects"): ``POST
+/rest/v1/add_prospects_list`` answers per prospect in request order, ``update`` changes only
+the keys sent, and ``DELETE /rest/v1/prospects`` answers per id.
 
 Stored field values are read from the database (apisupport.stored_prospect): the API has no
 endpoint that returns them yet.

@@ -1,4 +1,4 @@
-"""The per-key rate limit over HTTP (SPEC §3): one request in flight, six waiting, anything
+"""The per-key rate limit over HTTP: one request in flight, six waiting, anything
 beyond refused at once with the reference's v1 409; a waiting request gives up after the wait.
 
 The requests that occupy the line are slow clients (apisupport.HeldRequest): their bodies

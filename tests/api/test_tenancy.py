@@ -1,6 +1,6 @@
-"""Tenancy (SPEC §1): every request is scoped to the key's account. Another account's prospect
-cannot be seen, updated, detected as a duplicate or deleted; its id answers exactly like one
-that does not exist."""
+"""Tenancy (README.md, "Tenancy"): every request is scoped to the key's account. Another
+account's prospect cannot be seen, updated, detected as a duplicate or deleted; its id answers
+exactly like one that does not exist."""
 
 from __future__ import annotations
 

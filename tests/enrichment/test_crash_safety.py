@@ -1,6 +1,7 @@
-"""Exactly once in effect (SPEC §6): real processes killed with SIGKILL at random points while a
-batch is being processed, then restarted on the same database. Afterwards every item is
-processed, charged when enriched and released otherwise, once; no reservation is left.
+"""Exactly once in effect (README.md, "Enrichment pipeline"): real processes killed with SIGKILL
+at random points while a batch is being processed, then restarted on the same database.
+Afterwards every item is processed, charged when enriched and released otherwise, once; no
+reservation is left.
 
 The kills are seeded (repeatable): every run waits for its process to be up, then kills it
 50–400 ms later; the test checks that at least two kills landed while work was pending and

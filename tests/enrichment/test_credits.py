@@ -1,6 +1,6 @@
-"""The credits ledger (SPEC §4): exact amounts in thousandths, a reservation per queued prospect
-that becomes a charge (enriched) or is released (nothing found), a balance that never goes below
-zero — also under 50 concurrent queue requests of one account."""
+"""The credits ledger (README.md, "Enrichment pipeline"): exact amounts in thousandths, a
+reservation per queued prospect that becomes a charge (enriched) or is released (nothing found),
+a balance that never goes below zero — also under 50 concurrent queue requests of one account."""
 
 from __future__ import annotations
 

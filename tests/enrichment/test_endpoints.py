@@ -1,6 +1,7 @@
-"""The three Lead Finder enrichment endpoints over HTTP, exactly per the reference and SPEC §4–6:
-queue, statuses query, get by uuid; every batch and record status, the counts, the v2 error
-envelopes. Each test runs on SQLite and on PostgreSQL."""
+"""The three Lead Finder enrichment endpoints over HTTP, exactly per developers.woodpecker.co
+("Queue prospect enrichments", "List prospect enrichments", "Get prospect enrichment") and
+README.md ("Enrichment pipeline"): queue, statuses query, get by uuid; every batch and record
+status, the counts, the v2 error envelopes. Each test runs on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 

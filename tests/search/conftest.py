@@ -22,7 +22,7 @@ import pytest
 SEARCH = "/rest/v1/prospects"
 NO_MATCH = {"message": "There are no prospects matching the given criteria."}
 
-# The reference sample's keys, in its order (api-reference/search-prospects-v1.txt).
+# The reference sample's keys, in its order (developers.woodpecker.co, "Search for prospects").
 SAMPLE_KEYS = [
     "id",
     "email",

@@ -1,4 +1,5 @@
-"""The search syntax and the filters, as SPEC §7 states them."""
+"""The search syntax and the filters, as developers.woodpecker.co "Search for prospects" and
+docs/search.md state them."""
 
 from __future__ import annotations
 

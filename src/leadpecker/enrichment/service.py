@@ -1,4 +1,5 @@
-"""Queuing prospect enrichments and reporting their statuses (SPEC §4–5)."""
+"""Queuing prospect enrichments and reporting their statuses (developers.woodpecker.co: "Queue
+prospect enrichments", "List prospect enrichments", "Get prospect enrichment")."""
 
 from __future__ import annotations
 

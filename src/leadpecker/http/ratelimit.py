@@ -1,4 +1,4 @@
-"""The per-key rate limit (SPEC §3): one request in flight per key, six more may wait up to
+"""The per-key rate limit: one request in flight per key, six more may wait up to
 15 s, anything beyond is refused at once — 429 on v2, 409 ``E_TOO_MANY_REQUESTS`` on v1.
 
 Two backends behind one interface: in-process (one API process, the SQLite default) and Redis

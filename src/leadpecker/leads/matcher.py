@@ -1,4 +1,4 @@
-"""Deciding which lead, if any, a prospect is: pure logic, no I/O (SPEC §6).
+"""Deciding which lead, if any, a prospect is: pure logic, no I/O (docs/matching.md).
 
 Signals, strongest first, each with the confidence it gives on its own:
 

@@ -17,8 +17,9 @@ Text = Annotated[str, text_constraints(10_000)]
 
 
 def _legacy_flag(value: Any) -> Any:
-    """v1 flags arrive as JSON booleans, "true"/"false" in any case, or 1/0 (SPEC §8); nothing
-    else (pydantic's lax bool would also take "yes", "off", "t"…: Strict below)."""
+    """v1 flags arrive as JSON booleans, "true"/"false" in any case, or 1/0 (docs/compatibility.md,
+    "Request bodies"); nothing else (pydantic's lax bool would also take "yes", "off", "t"…: Strict
+    below)."""
     if isinstance(value, str) and value.strip().lower() in ("true", "false", "1", "0"):
         return value.strip().lower() in ("true", "1")
     if isinstance(value, (int, float)) and not isinstance(value, bool) and value in (0, 1):

@@ -1,4 +1,4 @@
-"""Adding, updating and deleting an account's prospects (SPEC §8)."""
+"""Adding, updating and deleting an account's prospects (developers.woodpecker.co, "Prospects")."""
 
 from __future__ import annotations
 

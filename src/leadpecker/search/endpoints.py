@@ -1,4 +1,4 @@
-"""``GET /rest/v1/prospects``: search, list and page an account's prospects (SPEC §7)."""
+"""``GET /rest/v1/prospects``: search, list and page an account's prospects ("Search for prospects")."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Searching an account's prospects (SPEC §7): one read transaction for the page, its total
-and what the page shows."""
+"""Searching an account's prospects (developers.woodpecker.co, "Search for prospects";
+docs/search.md): one read transaction for the page, its total and what the page shows."""
 
 from __future__ import annotations
 
