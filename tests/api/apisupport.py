@@ -269,3 +269,18 @@ def redis_reachable(host: str = "127.0.0.1", port: int = 6379) -> bool:
             return sock.recv(16).startswith(b"+PONG")
     except OSError:
         return False
+
+
+def openapi_document(server: Any) -> dict[str, Any]:
+    """The server's OpenAPI document, as a client's code generator reads it."""
+    with server.client() as client:
+        response = client.get("/openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def resolve_schema(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` with its ``$ref`` followed to the component it names."""
+    while "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].removeprefix("#/components/schemas/")]
+    return schema

@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.api.apisupport import answered_early, assert_v2_error, hold, statuses
+from tests.api.apisupport import (
+    answered_early,
+    assert_v2_error,
+    hold,
+    openapi_document,
+    resolve_schema,
+    statuses,
+)
 from tests.blacklist.blacklistsupport import DOMAINS, EMAILS
 
 LINE = 1 + 6  # one request in flight, six waiting
@@ -13,16 +20,7 @@ LINE = 1 + 6  # one request in flight, six waiting
 
 @pytest.fixture(scope="module")
 def spec(server) -> dict[str, Any]:
-    with server.client() as client:
-        response = client.get("/openapi.json")
-    assert response.status_code == 200
-    return response.json()
-
-
-def resolve(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
-    while "$ref" in schema:
-        schema = spec["components"]["schemas"][schema["$ref"].removeprefix("#/components/schemas/")]
-    return schema
+    return openapi_document(server)
 
 
 @pytest.mark.parametrize(("path", "key"), [(EMAILS, "emails"), (DOMAINS, "domains")])
@@ -32,20 +30,26 @@ def test_the_document_describes_each_list(spec, path, key) -> None:
     for operation in operations.values():
         assert operation["security"] == [{"ApiKeyAuth": []}, {"BasicAuth": []}]
         for code in ("400", "401", "403", "429"):
-            error = resolve(spec, operation["responses"][code]["content"]["application/json"]["schema"])
+            error = resolve_schema(
+                spec, operation["responses"][code]["content"]["application/json"]["schema"]
+            )
             assert set(error["properties"]) == {"title", "status", "details", "timestamp", "extra"}
         assert "422" not in operation["responses"]
     parameters = {p["name"]: p for p in operations["get"]["parameters"]}
     assert set(parameters) == {"page", "per_page", f"{key[:-1]}_filter"}
     assert parameters["page"]["schema"]["minimum"] == 0
     assert parameters["per_page"]["schema"]["default"] == 100
-    page = resolve(spec, operations["get"]["responses"]["200"]["content"]["application/json"]["schema"])
+    page = resolve_schema(
+        spec, operations["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    )
     assert set(page["properties"]) == {key, "total"}
     for method in ("post", "delete"):
-        body = resolve(spec, operations[method]["requestBody"]["content"]["application/json"]["schema"])
+        body = resolve_schema(
+            spec, operations[method]["requestBody"]["content"]["application/json"]["schema"]
+        )
         assert body["required"] == [key]
         assert body["properties"][key]["maxItems"] == 500
-        answer = resolve(
+        answer = resolve_schema(
             spec, operations[method]["responses"]["200"]["content"]["application/json"]["schema"]
         )
         assert set(answer["properties"]) == {key}
