@@ -182,6 +182,15 @@ def _install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 408:
             return unread_body_response(path, RequestTimeout(str(exc.detail)))
         if exc.status_code == 400:
-            # FastAPI's only 400 of its own: a body it could not decode (e.g. not UTF-8).
-            return error_response(path, BadRequest(f"body: {exc.detail} (not UTF-8 JSON)"))
+            # FastAPI's only 400 of its own: a body it could not decode (not UTF-8, nested too
+            # deeply, a number too long), before the dependencies ran: the key comes first, as
+            # for any other malformed body (validation_error).
+            try:
+                await current_account(request)
+            except LeadpeckerError as refused:
+                return error_response(path, refused)
+            return error_response(
+                path,
+                BadRequest("body: not readable as JSON (not UTF-8, nested too deeply, or a number too long)"),
+            )
         return error_response(path, LeadpeckerError(str(exc.detail), status_code=exc.status_code))

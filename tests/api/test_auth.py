@@ -174,7 +174,11 @@ def test_v2_endpoints_answer_401_and_403_in_the_v2_envelope(server, cli, anonymo
         assert_v2_error(response, 403, "Forbidden")
 
 
-@pytest.mark.parametrize("body", [b"{bad", b"\xff\xfe", b""], ids=["not JSON", "not UTF-8", "empty"])
+@pytest.mark.parametrize(
+    "body",
+    [b"{bad", b"\xff\xfe", b"", b'{"prospects": [{"email": "\xff@x.com"}]}', b"[" * 100_000],
+    ids=["not JSON", "not UTF-8", "empty", "a byte not UTF-8 inside JSON", "nested too deeply"],
+)
 def test_the_key_is_checked_before_the_body_is_read(server, body) -> None:
     """A malformed body without a valid key answers 401, like a well-formed one."""
     v1 = raw_request(server.url, "POST", ADD, {"Content-Type": "application/json"}, body)

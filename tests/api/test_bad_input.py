@@ -292,3 +292,16 @@ def test_an_endless_chunked_body_is_refused_once_over_the_limit(tight_server, ti
     chunk = b" " * 1000
     body = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for _ in range(4))  # no last chunk
     assert_too_large(raw_exchange(tight_server, head, body))
+
+
+@pytest.mark.parametrize(
+    "body", [b'{"prospects": [{"email": "\xff@x.com"}]}', b"[" * 100_000], ids=["not UTF-8", "too deep"]
+)
+def test_a_body_that_cannot_be_decoded_is_400_naming_the_body(shared_api, body: bytes) -> None:
+    response = shared_api.post(ADD, content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400, response.text
+    status = response.json()["status"]
+    assert (status["code"], status["msg"]) == (
+        "E_WRONG_PARAM",
+        "body: not readable as JSON (not UTF-8, nested too deeply, or a number too long)",
+    )

@@ -135,7 +135,10 @@ def test_pages_hold_50_users_and_page_is_0_based(server, cli, new_account) -> No
         ("page=abc", "page"),
         ("page=", "page"),
         ("page=true", "page"),
-        (f"page={2**63}", "page"),
+        (f"page={2**31}", "page"),
+        ("page=1_0", "page"),  # pydantic's lax int would read 10
+        ("page=1.0", "page"),
+        ("page=%201", "page"),
         ("sort=name", "sort"),
         ("sort=id,-id", "sort"),
         ("sort=", "sort"),

@@ -221,6 +221,13 @@ def test_domain_filter_checks_domains_against_the_list(api) -> None:
     assert call(api, "GET", DOMAINS, domain_filter="domain-a.com")["total"] == 0
 
 
+def test_a_filter_repeated_is_one_list_as_with_commas(api) -> None:
+    call(api, "POST", EMAILS, {"emails": ["a@b.com", "a_b@x.com", "c@d.com"]})
+    found = api.get(EMAILS, params=[("email_filter", "a@b.com"), ("email_filter", "a_b@x.com")])
+    assert found.status_code == 200, found.text
+    assert found.json() == {"emails": ["a@b.com", "a_b@x.com"], "total": 2}
+
+
 def test_filter_characters_that_sql_reads_as_wildcards_are_plain(api) -> None:
     call(api, "POST", EMAILS, {"emails": ["a_b@acme.com", "axb@acme.com", "100%@acme.com", "1000@acme.com"]})
     assert call(api, "GET", EMAILS, email_filter="a_b@acme.com")["emails"] == ["a_b@acme.com"]

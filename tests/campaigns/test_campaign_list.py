@@ -247,6 +247,23 @@ def test_one_id_adds_the_documented_stats_computed_from_enrolments_and_activity(
     }
 
 
+def test_prospects_taken_out_of_the_campaign_leave_its_stats(cli, account, api, tmp_path) -> None:
+    """``DELETE /rest/v1/prospects?campaigns_id=…`` takes prospects out of a campaign: their
+    events stay in their history, but none of the campaign's numbers counts them any more."""
+    ids = load_stats_scenario(cli, api, account, tmp_path)
+    campaign_id = ids["SQL follow-ups"]
+    enrolled = api.get(
+        "/rest/v1/prospects", params={"campaigns_id": str(campaign_id), "per_page": "100"}
+    ).json()
+    taken_out = api.delete(
+        "/rest/v1/prospects",
+        params={"id": ",".join(str(p["id"]) for p in enrolled), "campaigns_id": str(campaign_id)},
+    )
+    assert taken_out.status_code == 200, taken_out.text
+    [campaign] = listed(api, id=campaign_id)
+    assert campaign["stats"] == {**dict.fromkeys(STATS_KEYS - {"emails"}, 0), "emails": []}
+
+
 def test_a_campaign_without_prospects_has_zero_stats(cli, account, api, tmp_path) -> None:
     ids = import_campaigns(cli, account, tmp_path, "name,status\nEmpty,DRAFT\n")
     [campaign] = listed(api, id=str(ids["Empty"]))

@@ -437,3 +437,23 @@ def test_strict_names_the_first_bad_row_whatever_found_it(cli, account, tmp_path
         "enrolments", "import", str(path), "-a", account.name, "--strict",
         says=f"{path}:2: campaign: no campaign named 'Nowhere' (--strict: nothing was imported)",
     )  # fmt: skip
+
+
+def test_an_event_time_outside_1970_to_9998_is_a_rejected_row(cli, account, tmp_path):
+    """The wire writes four-digit years, and a year before 1000 does not read back from
+    SQLite: such times are rejected rows, never a failed import or a broken answer later."""
+    t = tag()
+    (tmp_path / "p.csv").write_text(f"email\nwhen-{t}@example.com\n")
+    run(cli, "prospects", "import", str(tmp_path / "p.csv"), "-a", account.name)
+    path = tmp_path / "a.csv"
+    path.write_text(
+        "email,kind,occurred_at\n"
+        f"when-{t}@example.com,SENT,0999-06-01T00:00:00Z\n"
+        f"when-{t}@example.com,SENT,9999-12-31T23:00:00-05:00\n"
+        f"when-{t}@example.com,SENT,2025-06-01T00:00:00Z\n"
+    )
+    stderr = run(cli, "activity", "import", str(path), "-a", account.name, exit_code=EXIT_REJECTED)
+    assert counts(stderr) == {"rows": 3, "inserted": 1, "updated": 0, "skipped": 0, "rejected": 2}
+    assert rejected_lines(stderr) == [
+        f"{path}:{line}: occurred_at: Value error, a time from 1970 to 9998" for line in (2, 3)
+    ]

@@ -16,6 +16,7 @@ from leadpecker.accounts.repository import UserRow
 from leadpecker.accounts.schemas import MeOut, UsersOut
 from leadpecker.http.auth import CurrentAccount
 from leadpecker.http.openapi import V1_ERRORS, V2_ERRORS
+from leadpecker.kit.fields import query_int
 from leadpecker.kit.json import JsonResponse
 
 router = APIRouter(prefix="/rest", tags=["identity"])
@@ -23,8 +24,8 @@ router = APIRouter(prefix="/rest", tags=["identity"])
 # "+id" or "-id" (docs); a bare "id" is ascending, and so is " id": a "+" sent unencoded in a
 # query string arrives as a space.
 SORT_PATTERN = r"^[+ -]?id$"
-# Every integer on the wire is 64-bit: the page's 1-based number (page + 1) as well.
-MAX_PAGE = 2**63 - 2
+# A page number: its decimal digits only, as every integer query parameter (kit/fields).
+PageNumber = query_int(0)
 
 
 @router.get(
@@ -56,9 +57,7 @@ async def me(request: Request, account: CurrentAccount) -> JsonResponse:
 async def list_users(
     request: Request,
     account: CurrentAccount,
-    page: Annotated[
-        int, Query(ge=0, le=MAX_PAGE, description="0-based page; current_page_number is 1-based")
-    ] = 0,
+    page: Annotated[PageNumber, Query(description="0-based page; current_page_number is 1-based")] = 0,
     sort: Annotated[
         str, Query(pattern=SORT_PATTERN, description="+id ascending (the default) or -id descending")
     ] = "+id",

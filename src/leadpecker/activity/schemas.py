@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
 
 from leadpecker.kit.fields import Int64, NormalisedEmail, text_constraints
+from leadpecker.kit.types import recorded_moment
 from leadpecker.kit.wire import FileRow
 
 ActivityKind = Literal["SENT", "OPENED", "CLICKED", "REPLIED", "BOUNCED"]
@@ -16,11 +17,6 @@ ActivityKind = Literal["SENT", "OPENED", "CLICKED", "REPLIED", "BOUNCED"]
 StepNumber = Annotated[Int64, Field(ge=1, le=2**31 - 1)]
 # A reply's text may be a whole HTML mail: larger than any prospect field.
 MESSAGE_MAX_CHARACTERS = 1_000_000
-
-
-def _as_utc(value: datetime) -> datetime:
-    """A time without an offset is read as UTC."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _upper(value: Any) -> Any:
@@ -35,7 +31,7 @@ class ActivityFileRow(FileRow):
     email: NormalisedEmail
     campaign: Annotated[str, text_constraints(500, strip_whitespace=True)] | None = None
     kind: Annotated[ActivityKind, BeforeValidator(_upper)]
-    occurred_at: Annotated[datetime, AfterValidator(_as_utc)]
+    occurred_at: Annotated[datetime, AfterValidator(recorded_moment)]
     url: Annotated[str, text_constraints(5_000)] | None = None
     subject: Annotated[str, text_constraints(10_000)] | None = None
     message: Annotated[str, text_constraints(MESSAGE_MAX_CHARACTERS)] | None = None

@@ -44,8 +44,11 @@ async def _page(
     *,
     page: int,
     per_page: int,
-    filter_text: str | None,
+    filter_name: str,
 ) -> JsonResponse:
+    # The filter repeated (``?email_filter=a&email_filter=b``) is one list, as the comma form:
+    # the declared parameter (there for the document and its checks) keeps only the last value.
+    filter_text = ",".join(request.query_params.getlist(filter_name)) or None
     found = await service.list_entries(
         request.app.state.db,
         account.account_id,
@@ -73,7 +76,7 @@ async def get_emails(
     ] = None,
 ) -> JsonResponse:
     return await _page(
-        request, account, service.EMAILS, "emails", page=page, per_page=per_page, filter_text=email_filter
+        request, account, service.EMAILS, "emails", page=page, per_page=per_page, filter_name="email_filter"
     )
 
 
@@ -109,7 +112,13 @@ async def get_domains(
     ] = None,
 ) -> JsonResponse:
     return await _page(
-        request, account, service.DOMAINS, "domains", page=page, per_page=per_page, filter_text=domain_filter
+        request,
+        account,
+        service.DOMAINS,
+        "domains",
+        page=page,
+        per_page=per_page,
+        filter_name="domain_filter",
     )
 
 

@@ -119,12 +119,12 @@ class CampaignRepository(AccountScopedRepository):
     async def stats(self, campaign_id: int) -> CampaignStats:
         """A campaign's statistics: its enrolments by status and interest level, its events by
         kind (each prospect counted once, except emails sent), and replies and bounces known
-        from either."""
+        from either. Only the prospects still in the campaign count: one taken out of it (its
+        events are kept, for the prospect's own history) is in none of the numbers."""
         enrolment = CampaignProspect
         enrolled = self.select(enrolment, enrolment.prospect_id).where(enrolment.campaign_id == campaign_id)
-        events = self.select(EmailActivity, EmailActivity.prospect_id).where(
-            EmailActivity.campaign_id == campaign_id
-        )
+        in_campaign = (EmailActivity.campaign_id == campaign_id, EmailActivity.prospect_id.in_(enrolled))
+        events = self.select(EmailActivity, EmailActivity.prospect_id).where(*in_campaign)
         sent_to = events.where(
             EmailActivity.kind == "SENT", EmailActivity.prospect_id == enrolment.prospect_id
         ).exists()
@@ -143,7 +143,7 @@ class CampaignRepository(AccountScopedRepository):
             func.count().filter(EmailActivity.kind == "SENT").label("sent"),
             one_each.filter(EmailActivity.kind == "OPENED").label("opened"),
             one_each.filter(EmailActivity.kind == "CLICKED").label("clicked"),
-        ).where(EmailActivity.campaign_id == campaign_id)
+        ).where(*in_campaign)
         counted.update((await self.conn.execute(by_event)).one()._asdict())
 
         def replied_or_bounced(outcome: str) -> Any:
@@ -159,7 +159,7 @@ class CampaignRepository(AccountScopedRepository):
         bounced = replied_or_bounced("BOUNCED")
         delivered = select(func.count(distinct(EmailActivity.prospect_id))).where(
             self.mine(EmailActivity),
-            EmailActivity.campaign_id == campaign_id,
+            *in_campaign,
             EmailActivity.kind == "SENT",
             EmailActivity.prospect_id.not_in(select(bounced.c.prospect_id)),
         )

@@ -18,7 +18,7 @@ from pydantic import (
 
 from leadpecker.kit.fields import Email, Int64, NormalisedEmail, text_constraints
 from leadpecker.kit.moments import parse_moment
-from leadpecker.kit.types import as_utc
+from leadpecker.kit.types import recorded_moment
 from leadpecker.kit.wire import FileRow, WireBody
 from leadpecker.models import DEFAULT_PER_DAY
 from leadpecker.prospects.schemas import FileName, LegacyFlag, ProspectIn, numbers_accepted_as_text
@@ -159,7 +159,7 @@ class CampaignFileRow(FileRow):
 
     name: Name
     status: CampaignStatus | None = None  # not given: DRAFT for a new campaign, kept for a known one
-    created: Annotated[datetime, AfterValidator(as_utc)] | None = None  # default: now
+    created: Annotated[datetime, AfterValidator(recorded_moment)] | None = None  # default: now
     from_name: Annotated[str, text_constraints(500, strip_whitespace=True)] = ""
     from_email: Annotated[NormalisedEmail, AfterValidator(_valid_sender)] | None = None
     per_day: Annotated[Int64, Field(ge=1, le=2**31 - 1)] = DEFAULT_PER_DAY

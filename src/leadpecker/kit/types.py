@@ -47,3 +47,16 @@ def as_utc(value: datetime) -> datetime:
     """A time in UTC; one without an offset (a file's plain ``2025-02-10 13:14:57``) is read
     as UTC."""
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def recorded_moment(value: datetime) -> datetime:
+    """A time a file records (an event, a campaign's creation), in UTC: from 1970 to 9998. The
+    wire writes years as four digits (``YYYY-MM-DDTHH:MM:SS``), and SQLite's stored text of a
+    year before 1000 does not even read back."""
+    try:
+        value = as_utc(value)
+    except OverflowError:  # 9999-12-31T23:00-05:00 is in year 10000 in UTC
+        value = datetime.max.replace(tzinfo=UTC)
+    if not 1970 <= value.year <= 9998:
+        raise ValueError("a time from 1970 to 9998")
+    return value
