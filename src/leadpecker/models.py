@@ -5,7 +5,9 @@ Migrations under ``migrations/versions`` create exactly this; a test compares th
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -27,6 +29,17 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from leadpecker.kit.types import BigId, Json, UtcDateTime
+from leadpecker.vocabulary.enums import (
+    ActivityKind,
+    CampaignStatus,
+    EnrichmentStatus,
+    EnrolmentStatus,
+    InterestLevel,
+    LedgerKind,
+    ProspectStatus,
+    UserRole,
+)
+from leadpecker.vocabulary.prospect_fields import PROSPECT_FIELDS, SUBSTRING_SEARCHED
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -41,45 +54,12 @@ NAMING = {
 # reach somebody else (migration 0005). PostgreSQL's sequences never go back anyway.
 IDS_NEVER_REUSED = {"sqlite_autoincrement": True}
 
-SNIPPET_COUNT = 15
-PROSPECT_STATUSES = ("ACTIVE", "BOUNCED", "REPLIED", "BLACKLIST", "INVALID")
-CAMPAIGN_STATUSES = ("RUNNING", "DRAFT", "STOPPED", "PAUSED", "EDITED", "COMPLETED")
 DEFAULT_PER_DAY = 50
-CAMPAIGN_PROSPECT_STATUSES = (
-    "ACTIVE",
-    "BOUNCED",
-    "TO-CHECK",
-    "TO-REVIEW",
-    "REPLIED",
-    "AUTOREPLIED",
-    "BLACKLIST",
-    "PAUSED",
-    "INVALID",
-)
-INTEREST_LEVELS = ("INTERESTED", "MAYBE_LATER", "NOT_INTERESTED", "NOT_MARKED")
-ACTIVITY_KINDS = ("SENT", "OPENED", "CLICKED", "REPLIED", "BOUNCED")
-
-# Text fields of a prospect that a user may set; stored NOT NULL with '' meaning "empty".
-PROSPECT_TEXT_FIELDS = (
-    "first_name",
-    "last_name",
-    "company",
-    "industry",
-    "website",
-    "linkedin_url",
-    "tags",
-    "title",
-    "phone",
-    "address",
-    "city",
-    "state",
-    "country",
-    *(f"snippet{n}" for n in range(1, SNIPPET_COUNT + 1)),
-)
 
 
-def _in(values: tuple[str, ...]) -> str:
-    return ", ".join(f"'{v}'" for v in values)
+def _in(values: Iterable[StrEnum]) -> str:
+    """The SQL list of an enum's values, for a CHECK constraint."""
+    return ", ".join(f"'{value.value}'" for value in values)
 
 
 class Base(DeclarativeBase):
@@ -116,9 +96,6 @@ class ApiKey(Base):
     __table_args__ = IDS_NEVER_REUSED
 
 
-USER_ROLES = ("admin", "user")
-
-
 class User(Base):
     """A person of an account, as ``GET /rest/v2/users`` lists them ("Get a list of users":
     id, name, email, role admin or user). Every account has one from its creation, an admin:
@@ -139,7 +116,7 @@ class User(Base):
     __table_args__ = (
         # Also the index of an account's users (its leading column).
         UniqueConstraint("account_id", "email"),
-        CheckConstraint(f"role IN ({_in(USER_ROLES)})", name="role"),
+        CheckConstraint(f"role IN ({_in(UserRole)})", name="role"),
         IDS_NEVER_REUSED,
     )
 
@@ -181,7 +158,7 @@ class Prospect(Base):
     snippet14: Mapped[str] = mapped_column(Text, server_default="")
     snippet15: Mapped[str] = mapped_column(Text, server_default="")
     snippet_labels: Mapped[dict[str, Any] | None] = mapped_column(Json, nullable=True)
-    status: Mapped[str] = mapped_column(String(16), server_default="ACTIVE")
+    status: Mapped[str] = mapped_column(String(16), server_default=ProspectStatus.ACTIVE.value)
     encrypted: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     last_contacted: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     last_replied: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
@@ -194,7 +171,7 @@ class Prospect(Base):
 
     __table_args__ = (
         UniqueConstraint("account_id", "email"),
-        CheckConstraint(f"status IN ({_in(PROSPECT_STATUSES)})", name="status"),
+        CheckConstraint(f"status IN ({_in(ProspectStatus)})", name="status"),
         Index("ix_prospects_account_id_id", "account_id", "id"),
         IDS_NEVER_REUSED,
     )
@@ -223,16 +200,8 @@ def prospect_sort_key(name: str) -> tuple[Any, ...]:
 
 # One index per sortable field (id and email have theirs): (account, key, id) serves a sorted
 # page, and deep pages by walking the index alone.
-PROSPECT_SORTED_COLUMNS = (
-    "status",
-    "updated",
-    "last_contacted",
-    "last_replied",
-    "last_opened",
-    "last_clicked",
-    "sent_mails",
-    "organization_id",
-    *(name for name in PROSPECT_TEXT_FIELDS if name != "linkedin_url"),
+PROSPECT_SORTED_COLUMNS = tuple(
+    field.name for field in PROSPECT_FIELDS if field.sortable and field.name not in ("id", "email")
 )
 for _name in PROSPECT_SORTED_COLUMNS:
     Index(
@@ -245,11 +214,7 @@ for _name in PROSPECT_SORTED_COLUMNS:
 # Substring search on PostgreSQL: one GIN trigram index over every searchable column. SQLite
 # searches through FTS5 tables instead (created by migration 0002), so there the same index is
 # an empty partial one ("WHERE 0") that costs nothing and keeps one schema for both.
-PROSPECT_SEARCHED_COLUMNS = (
-    "email",
-    "tags",
-    *(name for name in PROSPECT_TEXT_FIELDS if name not in ("linkedin_url", "tags")),
-)
+PROSPECT_SEARCHED_COLUMNS = SUBSTRING_SEARCHED
 Index(
     "ix_prospects_trigram",
     *(Prospect.__table__.c[name] for name in PROSPECT_SEARCHED_COLUMNS),
@@ -295,7 +260,7 @@ class Campaign(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), server_default="DRAFT")
+    status: Mapped[str] = mapped_column(String(16), server_default=CampaignStatus.DRAFT.value)
     created: Mapped[datetime] = mapped_column(UtcDateTime)
     # The sender and sending settings GET campaign_list shows (migration 0007); '' = not known.
     from_name: Mapped[str] = mapped_column(Text, server_default="")
@@ -305,7 +270,7 @@ class Campaign(Base):
     gdpr_unsubscribe: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
 
     __table_args__ = (
-        CheckConstraint(f"status IN ({_in(CAMPAIGN_STATUSES)})", name="status"),
+        CheckConstraint(f"status IN ({_in(CampaignStatus)})", name="status"),
         IDS_NEVER_REUSED,
     )
 
@@ -318,13 +283,13 @@ class CampaignProspect(Base):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True)
     prospect_id: Mapped[int] = mapped_column(ForeignKey("prospects.id", ondelete="CASCADE"), primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
-    status: Mapped[str] = mapped_column(String(16), server_default="ACTIVE")
-    interested: Mapped[str] = mapped_column(String(16), server_default="NOT_MARKED")
+    status: Mapped[str] = mapped_column(String(16), server_default=EnrolmentStatus.ACTIVE.value)
+    interested: Mapped[str] = mapped_column(String(16), server_default=InterestLevel.NOT_MARKED.value)
     created: Mapped[datetime] = mapped_column(UtcDateTime)
 
     __table_args__ = (
-        CheckConstraint(f"status IN ({_in(CAMPAIGN_PROSPECT_STATUSES)})", name="status"),
-        CheckConstraint(f"interested IN ({_in(INTEREST_LEVELS)})", name="interested"),
+        CheckConstraint(f"status IN ({_in(EnrolmentStatus)})", name="status"),
+        CheckConstraint(f"interested IN ({_in(InterestLevel)})", name="interested"),
         Index("ix_campaign_prospects_account_id_prospect_id", "account_id", "prospect_id"),
     )
 
@@ -355,7 +320,7 @@ class EmailActivity(Base):
     secondary_prospect_email: Mapped[str | None] = mapped_column(String(320), nullable=True)
 
     __table_args__ = (
-        CheckConstraint(f"kind IN ({_in(ACTIVITY_KINDS)})", name="kind"),
+        CheckConstraint(f"kind IN ({_in(ActivityKind)})", name="kind"),
         Index("ix_email_activity_account_id_prospect_id", "account_id", "prospect_id"),
         # A campaign's statistics count its events by kind and prospect (migration 0007).
         Index("ix_email_activity_campaign_stats", "account_id", "campaign_id", "kind", "prospect_id"),
@@ -389,9 +354,6 @@ class BlacklistedDomain(Base):
 
 # --- Lead Finder enrichment ("Queue prospect enrichments"; docs/matching.md) ------------------
 
-ENRICHMENT_ITEM_STATUSES = ("PENDING", "PROCESSED_ENRICHED", "PROCESSED_NOT_ENRICHED")
-LEDGER_KINDS = ("GRANT", "RESERVE", "CHARGE", "RELEASE")
-
 
 class CreditLedgerEntry(Base):
     """Every movement of an account's credits, in thousandths.
@@ -418,7 +380,7 @@ class CreditLedgerEntry(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
     __table_args__ = (
-        CheckConstraint(f"kind IN ({_in(LEDGER_KINDS)})", name="kind"),
+        CheckConstraint(f"kind IN ({_in(LedgerKind)})", name="kind"),
         UniqueConstraint("item_id", "kind"),
         IDS_NEVER_REUSED,
     )
@@ -439,6 +401,10 @@ class EnrichmentBatch(Base):
     __table_args__ = IDS_NEVER_REUSED
 
 
+# The condition of the partial indexes that serve only pending items.
+_PENDING = f"status = '{EnrichmentStatus.PENDING.value}'"
+
+
 class EnrichmentItem(Base):
     """One prospect of a batch: the unit a worker claims (with a lease), matches and finishes.
 
@@ -457,7 +423,7 @@ class EnrichmentItem(Base):
     prospect_id: Mapped[int] = mapped_column(BigInteger)
     prospect_email: Mapped[str] = mapped_column(String(320))
     hints: Mapped[dict[str, Any] | None] = mapped_column(Json, nullable=True)
-    status: Mapped[str] = mapped_column(String(24), server_default="PENDING")
+    status: Mapped[str] = mapped_column(String(24), server_default=EnrichmentStatus.PENDING.value)
     reserved_millis: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     processed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
@@ -466,21 +432,21 @@ class EnrichmentItem(Base):
     attempts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
 
     __table_args__ = (
-        CheckConstraint(f"status IN ({_in(ENRICHMENT_ITEM_STATUSES)})", name="status"),
+        CheckConstraint(f"status IN ({_in(EnrichmentStatus)})", name="status"),
         # At most one pending enrichment per prospect, whatever races the API has.
         Index(
             "uq_enrichment_items_pending_prospect",
             "prospect_id",
             unique=True,
-            sqlite_where=text("status = 'PENDING'"),
-            postgresql_where=text("status = 'PENDING'"),
+            sqlite_where=text(_PENDING),
+            postgresql_where=text(_PENDING),
         ),
         # The workers' claim scans only pending items, oldest first.
         Index(
             "ix_enrichment_items_pending",
             "id",
-            sqlite_where=text("status = 'PENDING'"),
-            postgresql_where=text("status = 'PENDING'"),
+            sqlite_where=text(_PENDING),
+            postgresql_where=text(_PENDING),
         ),
         Index("ix_enrichment_items_batch_id", "batch_id"),
         Index("ix_enrichment_items_account_email", "account_id", "prospect_email", "created_at"),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 
 import typer
 from rich.console import Console
@@ -11,6 +10,7 @@ from rich.table import Table
 
 from leadpecker.accounts import service
 from leadpecker.cli import run_with_db
+from leadpecker.vocabulary.enums import UserRole
 
 accounts_app = typer.Typer(help="Create and list accounts.", no_args_is_help=True)
 users_app = typer.Typer(help="Add and list the users of an account.", no_args_is_help=True)
@@ -81,17 +81,12 @@ def list_accounts(
     out.print(table)
 
 
-class Role(StrEnum):
-    admin = "admin"
-    user = "user"
-
-
 @users_app.command("add")
 def add_user(
     account: str = typer.Argument(..., help="Account id or name."),
     email: str = typer.Argument(..., help="The user's email (one user per email in an account)."),
     name: str = typer.Option("", help="The user's full name."),
-    role: Role = typer.Option(Role.user, help="admin or user."),
+    role: UserRole = typer.Option(UserRole.USER, help="admin or user."),
 ) -> None:
     """Add a user to an account (listed by GET /rest/v2/users)."""
     owner, user = run_with_db(lambda db: service.add_user(db, account, email, name=name, role=role.value))

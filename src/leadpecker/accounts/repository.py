@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadpecker.kit.repository import AccountScopedRepository
 from leadpecker.models import Account, ApiKey, User
+from leadpecker.vocabulary.enums import UserRole
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +195,8 @@ class UserRepository(AccountScopedRepository):
 
     async def owner(self) -> UserRow | None:
         """The account's owner: its first admin (made with the account, and never removed)."""
-        query = self.select(User, *_USER_COLUMNS).where(User.role == "admin").order_by(User.id).limit(1)
+        query = (
+            self.select(User, *_USER_COLUMNS).where(User.role == UserRole.ADMIN).order_by(User.id).limit(1)
+        )
         row = (await self.conn.execute(query)).first()
         return UserRow(*row) if row else None

@@ -3,11 +3,11 @@ directly; these models describe it)."""
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, Field
 
-Role = Literal["admin", "user"]
+from leadpecker.vocabulary.enums import UserRole, wire_literal
+
+Role = wire_literal(*UserRole)
 
 
 class MeOut(BaseModel):

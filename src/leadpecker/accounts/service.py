@@ -21,10 +21,9 @@ from leadpecker.accounts.repository import (
 from leadpecker.credits import service as credit_service
 from leadpecker.kit.db import Database
 from leadpecker.kit.errors import Forbidden, Unauthorized, UsageError
-from leadpecker.kit.fields import MAX_EMAIL_LENGTH, normalise_email
 from leadpecker.kit.types import utcnow
-from leadpecker.models import USER_ROLES
-from leadpecker.prospects.service import is_valid_email
+from leadpecker.vocabulary.emails import MAX_EMAIL_LENGTH, is_valid_email, normalise_email
+from leadpecker.vocabulary.enums import UserRole
 
 KEY_PREFIX_LENGTH = 12
 # "Each request returns 50 users" (developers.woodpecker.co, "Get a list of users").
@@ -104,7 +103,7 @@ async def create_account(
             raise UsageError(f"an account named {name!r} already exists")
         now = utcnow()
         account_id = await accounts.insert(name, api_access, now)
-        await UserRepository(conn, account_id).insert(owner_name, owner_email, "admin", now)
+        await UserRepository(conn, account_id).insert(owner_name, owner_email, UserRole.ADMIN, now)
         if millis:
             await credit_service.grant(conn, account_id, millis)
         raw_key = await _insert_key(ApiKeyRepository(conn), account_id, api_key)
@@ -212,19 +211,22 @@ def _user_name(name: str) -> str:
 def _user_email(email: str) -> str:
     """A user's email in its stored form (trimmed, lower-cased), if it is one."""
     stored = normalise_email(email)
-    if not is_valid_email(stored) or "\x00" in stored:
+    if not is_valid_email(stored):
         raise UsageError(f"not an email address: {email!r}")
     if len(stored) > MAX_EMAIL_LENGTH:
         raise UsageError(f"an email has at most {MAX_EMAIL_LENGTH} characters once trimmed and lower-cased")
     return stored
 
 
+_ROLES = frozenset(UserRole)
+
+
 async def add_user(
-    db: Database, id_or_name: str, email: str, *, name: str = "", role: str = "user"
+    db: Database, id_or_name: str, email: str, *, name: str = "", role: str = UserRole.USER
 ) -> tuple[AccountRow, UserRow]:
     """Add a user to an account; an email is one user per account."""
-    if role not in USER_ROLES:
-        raise UsageError(f"a user's role is one of {', '.join(USER_ROLES)}, not {role!r}")
+    if role not in _ROLES:
+        raise UsageError(f"a user's role is one of {', '.join(UserRole)}, not {role!r}")
     email, name = _user_email(email), _user_name(name)
     account = await find_account(db, id_or_name)
     async with db.write() as conn:

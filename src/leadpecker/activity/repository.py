@@ -13,6 +13,7 @@ from leadpecker.kit.bulk import bulk_insert
 from leadpecker.kit.dialects import chunked
 from leadpecker.kit.repository import AccountScopedRepository
 from leadpecker.models import EmailActivity, Prospect
+from leadpecker.vocabulary.enums import ActivityKind
 
 _CHUNK = 5_000
 # What a REPLIED event holds besides the common columns (GET /rest/v2/prospects/{id}/responses).
@@ -59,11 +60,11 @@ class ActivityRepository(AccountScopedRepository):
                 self.select(
                     EmailActivity,
                     EmailActivity.prospect_id,
-                    func.count().filter(EmailActivity.kind == "SENT").label("sent_mails"),
-                    latest.filter(EmailActivity.kind == "SENT").label("last_contacted"),
-                    latest.filter(EmailActivity.kind == "REPLIED").label("last_replied"),
-                    latest.filter(EmailActivity.kind == "OPENED").label("last_opened"),
-                    latest.filter(EmailActivity.kind == "CLICKED").label("last_clicked"),
+                    func.count().filter(EmailActivity.kind == ActivityKind.SENT).label("sent_mails"),
+                    latest.filter(EmailActivity.kind == ActivityKind.SENT).label("last_contacted"),
+                    latest.filter(EmailActivity.kind == ActivityKind.REPLIED).label("last_replied"),
+                    latest.filter(EmailActivity.kind == ActivityKind.OPENED).label("last_opened"),
+                    latest.filter(EmailActivity.kind == ActivityKind.CLICKED).label("last_clicked"),
                 )
                 .where(self.one_of(EmailActivity.prospect_id, chunk))
                 .group_by(EmailActivity.prospect_id)
@@ -86,7 +87,7 @@ class ActivityRepository(AccountScopedRepository):
             .where(
                 sent.prospect_id == event.prospect_id,
                 sent.campaign_id == event.campaign_id,
-                sent.kind == "SENT",
+                sent.kind == ActivityKind.SENT,
                 sent.occurred_at <= event.occurred_at,
             )
             .scalar_subquery()
@@ -100,7 +101,7 @@ class ActivityRepository(AccountScopedRepository):
                 *(event.__table__.c[name] for name in REPLY_COLUMNS),
                 sent_before,
             )
-            .where(event.prospect_id == prospect_id, event.kind == "REPLIED")
+            .where(event.prospect_id == prospect_id, event.kind == ActivityKind.REPLIED)
             .order_by(event.occurred_at, event.id)
         )
         if campaign_ids is not None:

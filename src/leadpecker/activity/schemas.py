@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
 
 from leadpecker.kit.fields import Int64, NormalisedEmail, text_constraints
 from leadpecker.kit.types import recorded_moment
 from leadpecker.kit.wire import FileRow
+from leadpecker.vocabulary.enums import ActivityKind, wire_literal
 
-ActivityKind = Literal["SENT", "OPENED", "CLICKED", "REPLIED", "BOUNCED"]
+ActivityKindIn = wire_literal(*ActivityKind)
 
 # A campaign has at most a few dozen steps; a number beyond 32-bit is a mistake in the file.
 StepNumber = Annotated[Int64, Field(ge=1, le=2**31 - 1)]
@@ -30,7 +31,7 @@ class ActivityFileRow(FileRow):
 
     email: NormalisedEmail
     campaign: Annotated[str, text_constraints(500, strip_whitespace=True)] | None = None
-    kind: Annotated[ActivityKind, BeforeValidator(_upper)]
+    kind: Annotated[ActivityKindIn, BeforeValidator(_upper)]
     occurred_at: Annotated[datetime, AfterValidator(recorded_moment)]
     url: Annotated[str, text_constraints(5_000)] | None = None
     subject: Annotated[str, text_constraints(10_000)] | None = None

@@ -13,7 +13,8 @@ from leadpecker.campaigns.repository import CampaignRepository
 from leadpecker.imports.tally import Rejection, Tally
 from leadpecker.kit.db import Database
 from leadpecker.prospects.repository import ProspectRepository
-from leadpecker.prospects.service import is_valid_email
+from leadpecker.vocabulary.emails import is_valid_email
+from leadpecker.vocabulary.enums import ActivityKind
 
 _NOT_A_REPLY = (None,) * len(REPLY_COLUMNS)
 
@@ -36,14 +37,14 @@ async def import_activity(
             rejected.append(Rejection(line, "email", f"no prospect {row.email!r} in this account"))
         elif row.campaign and row.campaign not in campaigns:
             rejected.append(Rejection(line, "campaign", f"no campaign named {row.campaign!r}"))
-        elif row.kind == "CLICKED" and not row.url:
+        elif row.kind == ActivityKind.CLICKED and not row.url:
             rejected.append(Rejection(line, "url", "a CLICKED event needs the clicked URL"))
         elif row.secondary_prospect_email is not None and not is_valid_email(row.secondary_prospect_email):
             rejected.append(Rejection(line, "secondary_prospect_email", "not a valid email address"))
         else:
-            url = row.url if row.kind == "CLICKED" else None
+            url = row.url if row.kind == ActivityKind.CLICKED else None
             reply = _NOT_A_REPLY
-            if row.kind == "REPLIED":
+            if row.kind == ActivityKind.REPLIED:
                 reply = tuple(getattr(row, name) for name in REPLY_COLUMNS)
             campaign_id = campaigns[row.campaign].id if row.campaign else None
             events.append((prospect_ids[row.email], campaign_id, row.kind, row.occurred_at, url, *reply))

@@ -22,9 +22,8 @@ from leadpecker.blacklist.repository import (
 )
 from leadpecker.blacklist.schemas import MAX_PER_PAGE
 from leadpecker.kit.db import Database
-from leadpecker.kit.fields import MAX_EMAIL_LENGTH, normalise_email
 from leadpecker.kit.types import utcnow
-from leadpecker.prospects.service import is_valid_email
+from leadpecker.vocabulary.emails import MAX_EMAIL_LENGTH, is_valid_email, normalise_email
 
 MAX_DOMAIN_LENGTH = 253  # a DNS name's, and the column's
 MAX_LABEL_LENGTH = 63

@@ -15,10 +15,10 @@ from leadpecker.http.auth import CurrentAccount
 from leadpecker.http.openapi import V1_ERRORS, query_parameter
 from leadpecker.http.v1params import ID_LIST_SCHEMA, check_known, id_list, wrong_param
 from leadpecker.kit.json import JsonResponse
-from leadpecker.models import CAMPAIGN_STATUSES
 from leadpecker.prospects.endpoints import outcomes_json, within_add_limit
 from leadpecker.prospects.schemas import ProspectsOutcome
 from leadpecker.search.serializer import timestamp
+from leadpecker.vocabulary.enums import CampaignStatus
 
 router = APIRouter(prefix="/rest/v1", tags=["v1 campaigns"], responses=V1_ERRORS)
 
@@ -38,7 +38,7 @@ async def add_prospects_campaign(
 
 # DELETED is a status the docs of the Woodpecker app list for filtering; leadpecker deletes no
 # campaign, so it is accepted and matches none.
-FILTER_STATUSES = (*CAMPAIGN_STATUSES, "DELETED")
+FILTER_STATUSES = (*CampaignStatus, "DELETED")
 
 
 def _any_case(word: str) -> str:

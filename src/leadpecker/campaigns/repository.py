@@ -11,6 +11,7 @@ from sqlalchemy import distinct, func, insert, select, union
 from leadpecker.kit.dialects import chunked, insert_on_conflict
 from leadpecker.kit.repository import AccountScopedRepository
 from leadpecker.models import Campaign, CampaignProspect, EmailActivity
+from leadpecker.vocabulary.enums import ActivityKind, EnrolmentStatus, InterestLevel
 
 _CHUNK = 5_000
 
@@ -44,15 +45,15 @@ _LISTING = tuple(Campaign.__table__.c[field.name] for field in fields(CampaignLi
 
 # Stats counted from the enrolments' status and interest level in the campaign.
 _BY_STATUS = (
-    ("autoreplied", "AUTOREPLIED"),
-    ("invalid", "INVALID"),
-    ("optout", "BLACKLIST"),
-    ("check", "TO-CHECK"),
+    ("autoreplied", EnrolmentStatus.AUTOREPLIED),
+    ("invalid", EnrolmentStatus.INVALID),
+    ("optout", EnrolmentStatus.BLACKLIST),
+    ("check", EnrolmentStatus.TO_CHECK),
 )
 _BY_INTEREST = (
-    ("interested", "INTERESTED"),
-    ("maybe_later", "MAYBE_LATER"),
-    ("not_interested", "NOT_INTERESTED"),
+    ("interested", InterestLevel.INTERESTED),
+    ("maybe_later", InterestLevel.MAYBE_LATER),
+    ("not_interested", InterestLevel.NOT_INTERESTED),
 )
 
 
@@ -126,23 +127,23 @@ class CampaignRepository(AccountScopedRepository):
         in_campaign = (EmailActivity.campaign_id == campaign_id, EmailActivity.prospect_id.in_(enrolled))
         events = self.select(EmailActivity, EmailActivity.prospect_id).where(*in_campaign)
         sent_to = events.where(
-            EmailActivity.kind == "SENT", EmailActivity.prospect_id == enrolment.prospect_id
+            EmailActivity.kind == ActivityKind.SENT, EmailActivity.prospect_id == enrolment.prospect_id
         ).exists()
         by_enrolment = self.select(
             enrolment,
             func.count().label("prospects"),
             *(func.count().filter(enrolment.status == status).label(name) for name, status in _BY_STATUS),
             *(func.count().filter(enrolment.interested == level).label(name) for name, level in _BY_INTEREST),
-            func.count().filter(enrolment.status == "ACTIVE", ~sent_to).label("queue"),
+            func.count().filter(enrolment.status == EnrolmentStatus.ACTIVE, ~sent_to).label("queue"),
         ).where(enrolment.campaign_id == campaign_id)
         counted = (await self.conn.execute(by_enrolment)).one()._asdict()
 
         one_each = func.count(distinct(EmailActivity.prospect_id))
         by_event = self.select(
             EmailActivity,
-            func.count().filter(EmailActivity.kind == "SENT").label("sent"),
-            one_each.filter(EmailActivity.kind == "OPENED").label("opened"),
-            one_each.filter(EmailActivity.kind == "CLICKED").label("clicked"),
+            func.count().filter(EmailActivity.kind == ActivityKind.SENT).label("sent"),
+            one_each.filter(EmailActivity.kind == ActivityKind.OPENED).label("opened"),
+            one_each.filter(EmailActivity.kind == ActivityKind.CLICKED).label("clicked"),
         ).where(*in_campaign)
         counted.update((await self.conn.execute(by_event)).one()._asdict())
 
@@ -153,14 +154,14 @@ class CampaignRepository(AccountScopedRepository):
                 enrolled.where(enrolment.status == outcome), events.where(EmailActivity.kind == outcome)
             ).subquery()
 
-        for name, outcome in (("replied", "REPLIED"), ("bounced", "BOUNCED")):
+        for name, outcome in (("replied", ActivityKind.REPLIED), ("bounced", ActivityKind.BOUNCED)):
             in_either = select(func.count()).select_from(replied_or_bounced(outcome))
             counted[name] = (await self.conn.execute(in_either)).scalar_one()
-        bounced = replied_or_bounced("BOUNCED")
+        bounced = replied_or_bounced(ActivityKind.BOUNCED)
         delivered = select(func.count(distinct(EmailActivity.prospect_id))).where(
             self.mine(EmailActivity),
             *in_campaign,
-            EmailActivity.kind == "SENT",
+            EmailActivity.kind == ActivityKind.SENT,
             EmailActivity.prospect_id.not_in(select(bounced.c.prospect_id)),
         )
         counted["delivery"] = (await self.conn.execute(delivered)).scalar_one()

@@ -22,44 +22,41 @@ from leadpecker.kit.types import recorded_moment
 from leadpecker.kit.wire import FileRow, WireBody
 from leadpecker.models import DEFAULT_PER_DAY
 from leadpecker.prospects.schemas import FileName, LegacyFlag, ProspectIn, numbers_accepted_as_text
-from leadpecker.prospects.service import is_valid_email
+from leadpecker.vocabulary.emails import is_valid_email
+from leadpecker.vocabulary.enums import (
+    CampaignStatus,
+    EnrolmentStatus,
+    InterestLevel,
+    interest_level,
+    wire_literal,
+)
 
-CampaignStatus = Literal["RUNNING", "DRAFT", "STOPPED", "PAUSED", "EDITED", "COMPLETED"]
-CampaignProspectStatus = Literal[
-    "ACTIVE", "BOUNCED", "TO-CHECK", "TO-REVIEW", "REPLIED", "AUTOREPLIED", "BLACKLIST", "PAUSED", "INVALID"
-]
+CampaignStatusIn = wire_literal(*CampaignStatus)
+EnrolmentStatusFile = wire_literal(*EnrolmentStatus)
 
 
 def _underscored(value: Any) -> Any:
     """Interest levels are written MAYBE-LATER in filters and MAYBE_LATER in responses: take both."""
-    return value.strip().upper().replace("-", "_") if isinstance(value, str) else value
+    return interest_level(value) if isinstance(value, str) else value
 
 
-InterestLevel = Annotated[
-    Literal["INTERESTED", "MAYBE_LATER", "NOT_INTERESTED", "NOT_MARKED"], BeforeValidator(_underscored)
-]
+InterestLevelFile = Annotated[wire_literal(*InterestLevel), BeforeValidator(_underscored)]
 Name = Annotated[str, text_constraints(500, strip_whitespace=True, min_length=1)]
 
 # What a client may set as a prospect's status in a campaign (the statuses a person sets in the
 # app; the others — REPLIED, BOUNCED… — come from what happens to the emails). The values the
 # Activepieces piece offers for "Prospect status in the campaign"; PAUSED is how Pipedream's
 # "Stop Follow-Ups" stops a prospect in one campaign.
-EnrolmentStatusIn = Literal["ACTIVE", "PAUSED", "TO-REVIEW", "TO-CHECK"]
+EnrolmentStatusIn = wire_literal(
+    EnrolmentStatus.ACTIVE, EnrolmentStatus.PAUSED, EnrolmentStatus.TO_REVIEW, EnrolmentStatus.TO_CHECK
+)
 
 # The interest level as the body may write it: the response's spelling (MAYBE_LATER) or the
 # filters' (MAYBE-LATER, which the npm client woodpecker-api uses); stored with underscores.
-InterestLevelIn = Annotated[
-    Literal[
-        "INTERESTED",
-        "MAYBE_LATER",
-        "MAYBE-LATER",
-        "NOT_INTERESTED",
-        "NOT-INTERESTED",
-        "NOT_MARKED",
-        "NOT-MARKED",
-    ],
-    AfterValidator(lambda level: level.replace("-", "_")),
-]
+_INTEREST_SPELLINGS = dict.fromkeys(
+    spelling for level in InterestLevel for spelling in (level.value, level.replace("_", "-"))
+)
+InterestLevelIn = Annotated[wire_literal(*_INTEREST_SPELLINGS), AfterValidator(interest_level)]
 
 SEND_AFTER_EXAMPLE = "2025-04-01T00:01:01-0000"
 
@@ -158,7 +155,7 @@ class CampaignFileRow(FileRow):
     given), a new campaign takes the defaults for the others."""
 
     name: Name
-    status: CampaignStatus | None = None  # not given: DRAFT for a new campaign, kept for a known one
+    status: CampaignStatusIn | None = None  # not given: DRAFT for a new campaign, kept for a known one
     created: Annotated[datetime, AfterValidator(recorded_moment)] | None = None  # default: now
     from_name: Annotated[str, text_constraints(500, strip_whitespace=True)] = ""
     from_email: Annotated[NormalisedEmail, AfterValidator(_valid_sender)] | None = None
@@ -170,8 +167,8 @@ class EnrolmentFileRow(FileRow):
     campaign: Name
     email: NormalisedEmail
     # Not given: ACTIVE / NOT_MARKED for a new enrolment, kept for a known one.
-    status: CampaignProspectStatus | None = None
-    interested: InterestLevel | None = None
+    status: EnrolmentStatusFile | None = None
+    interested: InterestLevelFile | None = None
 
 
 # --- GET /rest/v1/campaign_list (the OpenAPI document's view of it; endpoints.py writes it) ---

@@ -28,6 +28,16 @@ from leadpecker.kit.errors import NotFound
 from leadpecker.kit.types import utcnow
 from leadpecker.prospects.repository import ProspectRepository
 from leadpecker.prospects.service import Outcome, add_prospects, update_prospects
+from leadpecker.vocabulary.enums import (
+    CampaignStatus,
+    EnrolmentStatus,
+    InterestLevel,
+    OutcomeStatus,
+    ProspectStatus,
+)
+
+# (status, interest level) of an enrolment that neither the request nor the file sets.
+_NEW_ENROLMENT = (EnrolmentStatus.ACTIVE.value, InterestLevel.NOT_MARKED.value)  # bulk rows: plain str
 
 
 async def import_campaigns(
@@ -44,7 +54,7 @@ async def import_campaigns(
     for _, row in rows:
         known = result.get(row.name) or existing.get(row.name)
         if known is None:
-            status = row.status or "DRAFT"
+            status = row.status or CampaignStatus.DRAFT.value
             new = {"name": row.name, "status": status, "created": now, **_given(row)}
             campaign_id = await repo.insert(new)
             tally.inserted += 1
@@ -125,7 +135,7 @@ async def import_enrolments(
         before = states.get(key)
         if before is None:
             tally.inserted += 1
-            before = ("ACTIVE", "NOT_MARKED")
+            before = _NEW_ENROLMENT
         else:
             tally.updated += 1
         states[key] = (row.status or before[0], row.interested or before[1])
@@ -146,9 +156,6 @@ class _Resolved:
 
     outcome: Outcome | None = None
     prospect_id: int | None = None
-
-
-_NEW_ENROLMENT = ("ACTIVE", "NOT_MARKED")
 
 
 async def add_prospects_campaign(
@@ -184,12 +191,12 @@ async def add_prospects_campaign(
             email, status = known[prospect_id]
             state = before.get(prospect_id)
             if prospect_id in enrolled or (state is not None and not request.update):
-                outcomes.append(Outcome(email, "DUPLICATE", id=prospect_id))
-            elif status != "ACTIVE" and not request.force:
+                outcomes.append(Outcome(email, OutcomeStatus.DUPLICATE, id=prospect_id))
+            elif status != ProspectStatus.ACTIVE and not request.force:
                 outcomes.append(
                     Outcome(
                         email,
-                        "ERROR",
+                        OutcomeStatus.ERROR,
                         id=prospect_id,
                         code="E_INV_STATUS",
                         msg=f"Prospect status is {status}; send force=true to add it anyway",
@@ -205,7 +212,8 @@ async def add_prospects_campaign(
                     "interested": sent.get("interested", current_interest),
                     "created": now,
                 }
-                outcomes.append(Outcome(email, "OK" if state is None else "UPDATED", id=prospect_id))
+                enrolled_now = OutcomeStatus.OK if state is None else OutcomeStatus.UPDATED
+                outcomes.append(Outcome(email, enrolled_now, id=prospect_id))
         new = [row for prospect_id, row in enrolled.items() if prospect_id not in before]
         changed = [row for prospect_id, row in enrolled.items() if prospect_id in before]
         await campaigns.upsert_enrolments(new, replace=False)
@@ -240,7 +248,7 @@ async def _resolve(
     for entry in entries:
         if entry.id is None:
             outcome = next(added)
-            if outcome.status == "ERROR" or outcome.id is None:
+            if outcome.status == OutcomeStatus.ERROR or outcome.id is None:
                 resolved.append(_Resolved(outcome=outcome))
             else:
                 resolved.append(_Resolved(prospect_id=outcome.id))
@@ -248,7 +256,11 @@ async def _resolve(
             resolved.append(_Resolved(prospect_id=entry.id))
         else:
             missing = Outcome(
-                entry.email or "", "ERROR", id=entry.id, code="E_RECORD_NOT_FOUND", msg="Prospect not found"
+                entry.email or "",
+                OutcomeStatus.ERROR,
+                id=entry.id,
+                code="E_RECORD_NOT_FOUND",
+                msg="Prospect not found",
             )
             resolved.append(_Resolved(outcome=missing))
     return resolved

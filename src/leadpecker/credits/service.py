@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadpecker.credits.repository import CreditRepository
 from leadpecker.kit.types import utcnow
+from leadpecker.vocabulary.enums import LedgerKind
 
 MILLIS_PER_CREDIT = 1000
 ENRICHMENT_PRICE = 1_500  # 1.5 credits per enriched prospect (reference)
@@ -18,7 +19,7 @@ ENRICHMENT_PRICE = 1_500  # 1.5 credits per enriched prospect (reference)
 async def grant(conn: AsyncConnection, account_id: int, millis: int) -> int:
     repo = CreditRepository(conn, account_id)
     balance = await repo.change_balance(millis)
-    await repo.record([{"kind": "GRANT", "amount_millis": millis, "created_at": utcnow()}])
+    await repo.record([{"kind": LedgerKind.GRANT.value, "amount_millis": millis, "created_at": utcnow()}])
     return balance
 
 
@@ -43,7 +44,14 @@ async def reserve(conn: AsyncConnection, account_id: int, batch_id: int, millis:
     repo = CreditRepository(conn, account_id)
     await repo.change_balance(-millis)
     await repo.record(
-        [{"kind": "RESERVE", "amount_millis": -millis, "batch_id": batch_id, "created_at": utcnow()}]
+        [
+            {
+                "kind": LedgerKind.RESERVE.value,
+                "amount_millis": -millis,
+                "batch_id": batch_id,
+                "created_at": utcnow(),
+            }
+        ]
     )
 
 
@@ -55,10 +63,10 @@ async def settle(
     repo = CreditRepository(conn, account_id)
     now = utcnow()
     entries = [
-        {"kind": "CHARGE", "amount_millis": millis, "item_id": item_id, "created_at": now}
+        {"kind": LedgerKind.CHARGE.value, "amount_millis": millis, "item_id": item_id, "created_at": now}
         for item_id, millis in charged.items()
     ] + [
-        {"kind": "RELEASE", "amount_millis": millis, "item_id": item_id, "created_at": now}
+        {"kind": LedgerKind.RELEASE.value, "amount_millis": millis, "item_id": item_id, "created_at": now}
         for item_id, millis in released.items()
     ]
     await repo.record(entries)

@@ -26,6 +26,13 @@ from leadpecker.leads.schemas import LeadFileRow
 from leadpecker.leads.service import import_leads, lead_row
 from leadpecker.prospects.schemas import ProspectIn
 from leadpecker.prospects.service import add_prospects
+from leadpecker.vocabulary.enums import (
+    ActivityKind,
+    CampaignStatus,
+    EnrolmentStatus,
+    InterestLevel,
+    ProspectStatus,
+)
 
 DEMO_ACCOUNT = "demo"
 # A fixed, documented key so the README's curl examples work as written. Demo data only.
@@ -50,7 +57,7 @@ REFERENCE_PROSPECTS = [
         "city": "Palo Alto",
         "state": "California",
         "country": "United States",
-        "status": "REPLIED",
+        "status": ProspectStatus.REPLIED,
         "snippet1": "You are running a successful startup incubator Bachmanity",
         "snippet_labels": {"custom_snippet": "You are running a successful startup incubator Bachmanity"},
     },
@@ -96,16 +103,26 @@ REFERENCE_LEADS = [
     },
 ]
 CAMPAIGNS = [
-    ("SaaS in America", "RUNNING"),
-    ("SaaS in Europe", "RUNNING"),
-    ("Founders outreach", "PAUSED"),
-    ("Q3 webinar", "COMPLETED"),
-    ("Draft ideas", "DRAFT"),
+    ("SaaS in America", CampaignStatus.RUNNING),
+    ("SaaS in Europe", CampaignStatus.RUNNING),
+    ("Founders outreach", CampaignStatus.PAUSED),
+    ("Q3 webinar", CampaignStatus.COMPLETED),
+    ("Draft ideas", CampaignStatus.DRAFT),
 ]
 INDUSTRIES = ["IT", "SaaS", "Finance", "Healthcare", "Retail", "Manufacturing", "Education", "Media"]
 TAGS = ["#VIP", "#SAAS", "#EU", "#US", "#FOUNDER", "#WEBINAR"]
-STATUSES = ["ACTIVE"] * 90 + ["REPLIED"] * 5 + ["BOUNCED"] * 2 + ["BLACKLIST"] * 2 + ["INVALID"]
-INTEREST = ["NOT_MARKED"] * 6 + ["INTERESTED", "MAYBE_LATER", "NOT_INTERESTED"]
+STATUSES = (
+    [ProspectStatus.ACTIVE] * 90
+    + [ProspectStatus.REPLIED] * 5
+    + [ProspectStatus.BOUNCED] * 2
+    + [ProspectStatus.BLACKLIST] * 2
+    + [ProspectStatus.INVALID]
+)
+INTEREST = [InterestLevel.NOT_MARKED] * 6 + [
+    InterestLevel.INTERESTED,
+    InterestLevel.MAYBE_LATER,
+    InterestLevel.NOT_INTERESTED,
+]
 EPOCH = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
 
 
@@ -190,13 +207,15 @@ def generate(prospect_count: int = 3_000, seed: int = SEED) -> DemoData:
     for index, prospect in enumerate(prospects):
         chosen = CAMPAIGNS[:2] if index == 0 else rng.sample(CAMPAIGNS[:4], rng.choice([0, 1, 1, 1, 2]))
         for name, _ in chosen:
-            interested = "INTERESTED" if index == 0 and name == "SaaS in Europe" else rng.choice(INTEREST)
-            replied = prospect.status == "REPLIED" and rng.random() < 0.7
+            interested = (
+                InterestLevel.INTERESTED if index == 0 and name == "SaaS in Europe" else rng.choice(INTEREST)
+            )
+            replied = prospect.status == ProspectStatus.REPLIED and rng.random() < 0.7
             enrolments.append(
                 EnrolmentFileRow(
                     campaign=name,
                     email=prospect.email,
-                    status="REPLIED" if replied else "ACTIVE",
+                    status=EnrolmentStatus.REPLIED if replied else EnrolmentStatus.ACTIVE,
                     interested=interested,  # type: ignore[arg-type]
                 )
             )
@@ -217,16 +236,20 @@ def _history(rng: random.Random, email: str, campaign: str, replied: bool) -> li
     moment = EPOCH + timedelta(days=rng.randint(0, 150), minutes=rng.randint(0, 600))
     for step in range(rng.randint(1, 3)):
         sent = moment + timedelta(days=3 * step)
-        events.append(ActivityFileRow(email=email, campaign=campaign, kind="SENT", occurred_at=sent))
+        events.append(
+            ActivityFileRow(email=email, campaign=campaign, kind=ActivityKind.SENT, occurred_at=sent)
+        )
         if rng.random() < 0.45:
             opened = sent + timedelta(hours=rng.randint(1, 30))
-            events.append(ActivityFileRow(email=email, campaign=campaign, kind="OPENED", occurred_at=opened))
+            events.append(
+                ActivityFileRow(email=email, campaign=campaign, kind=ActivityKind.OPENED, occurred_at=opened)
+            )
             if rng.random() < 0.3:
                 events.append(
                     ActivityFileRow(
                         email=email,
                         campaign=campaign,
-                        kind="CLICKED",
+                        kind=ActivityKind.CLICKED,
                         occurred_at=opened + timedelta(minutes=rng.randint(1, 50)),
                         url=rng.choice(["https://leadpecker.dev/demo", "https://leadpecker.dev/pricing"]),
                     )
@@ -239,7 +262,7 @@ def _history(rng: random.Random, email: str, campaign: str, replied: bool) -> li
             ActivityFileRow(
                 email=email,
                 campaign=campaign,
-                kind="REPLIED",
+                kind=ActivityKind.REPLIED,
                 occurred_at=last,
                 subject=f"Re: {campaign}",
                 message=message,

@@ -10,11 +10,11 @@ from leadpecker.enrichment.sources import ENRICHABLE_FIELDS
 from leadpecker.enrichment.worker import identity_of, merge
 from leadpecker.kit.db import Database
 from leadpecker.kit.errors import UsageError
-from leadpecker.kit.fields import normalise_email
 from leadpecker.leads.matcher import Decision, ProspectKeys, decide, score
 from leadpecker.leads.repository import LeadRepository
 from leadpecker.leads.source import lead_keys, offered_fields
 from leadpecker.prospects.repository import ProspectRepository
+from leadpecker.vocabulary.emails import normalise_email
 
 
 @dataclass(frozen=True, slots=True)

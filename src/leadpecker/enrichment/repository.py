@@ -14,6 +14,7 @@ from leadpecker.kit.bulk import bulk_insert
 from leadpecker.kit.dialects import in_values
 from leadpecker.kit.repository import AccountScopedRepository
 from leadpecker.models import EnrichmentBatch, EnrichmentItem, FieldProvenance
+from leadpecker.vocabulary.enums import EnrichmentStatus
 
 ITEM_COLUMNS = (
     "account_id",
@@ -26,6 +27,8 @@ ITEM_COLUMNS = (
     "created_at",
     "attempts",
 )
+# A new item's status, as a plain str: queuing writes up to 10,000 rows (vocabulary.enums).
+_PENDING = EnrichmentStatus.PENDING.value
 
 
 PROVENANCE_COLUMNS = ("prospect_id", "field", "source", "signal", "confidence", "item_id", "enriched_at")
@@ -55,7 +58,8 @@ class ClaimedItem:
 class EnrichmentRepository(AccountScopedRepository):
     async def pending_prospect_ids(self, prospect_ids: list[int]) -> set[int]:
         query = self.select(EnrichmentItem, EnrichmentItem.prospect_id).where(
-            EnrichmentItem.status == "PENDING", self.one_of(EnrichmentItem.prospect_id, prospect_ids)
+            EnrichmentItem.status == EnrichmentStatus.PENDING,
+            self.one_of(EnrichmentItem.prospect_id, prospect_ids),
         )
         return set((await self.conn.execute(query)).scalars())
 
@@ -80,7 +84,7 @@ class EnrichmentRepository(AccountScopedRepository):
     ) -> None:
         """items: (prospect id, email, hints); each PENDING with ``price`` reserved."""
         rows = [
-            (self.account_id, batch_id, prospect_id, email, hints, "PENDING", price, now, 0)
+            (self.account_id, batch_id, prospect_id, email, hints, _PENDING, price, now, 0)
             for prospect_id, email, hints in items
         ]
         await bulk_insert(self.conn, EnrichmentItem.__table__, ITEM_COLUMNS, rows, ())  # type: ignore[arg-type]
@@ -159,7 +163,7 @@ class EnrichmentRepository(AccountScopedRepository):
 def _claimable(now: datetime) -> tuple[ColumnElement[bool], ...]:
     """Pending, with no lease or an expired one."""
     return (
-        EnrichmentItem.status == "PENDING",
+        EnrichmentItem.status == EnrichmentStatus.PENDING,
         or_(EnrichmentItem.lease_expires_at.is_(None), EnrichmentItem.lease_expires_at <= now),
     )
 
@@ -180,7 +184,11 @@ class WorkQueueRepository:
     async def pending_count(self) -> int:
         """Items waiting or being worked on: counts the partial index of pending items, so
         the cost follows the queue, not the table's history."""
-        query = select(func.count()).select_from(EnrichmentItem).where(EnrichmentItem.status == "PENDING")
+        query = (
+            select(func.count())
+            .select_from(EnrichmentItem)
+            .where(EnrichmentItem.status == EnrichmentStatus.PENDING)
+        )
         return (await self.conn.execute(query)).scalar_one()
 
     async def claim(self, limit: int, token: str, now: datetime, lease_until: datetime) -> list[ClaimedItem]:
@@ -225,7 +233,7 @@ class WorkQueueRepository:
                 update(EnrichmentItem)
                 .where(
                     in_values(dialect, EnrichmentItem.id, ids),
-                    EnrichmentItem.status == "PENDING",
+                    EnrichmentItem.status == EnrichmentStatus.PENDING,
                     EnrichmentItem.lease_token == token,
                     EnrichmentItem.lease_expires_at > now,
                 )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from leadpecker.kit.fields import Email, text_constraints
+from leadpecker.vocabulary.enums import EnrichmentStatus, QueueStatus, wire_literal
 
 MAX_PROSPECTS_PER_QUEUE = 10_000
 MAX_EMAILS_PER_QUERY = 10_000
@@ -35,14 +36,14 @@ class QueueEnrichmentsIn(BaseModel):
     )
 
 
-QueueStatus = Literal["ENQUEUED", "PARTIALLY_ENQUEUED", "NOT_ENQUEUED", "CREDITS_EXHAUSTED"]
+QueueStatusOut = wire_literal(*QueueStatus)
 
 
 class QueueEnrichmentsOut(BaseModel):
     uuid: str | None = Field(description="Enrichment batch identifier. null when nothing was queued")
     prospects_count: int = Field(description="Number of prospects queued in this response")
     total_prospects_count: int = Field(description="Number of prospects submitted in the request")
-    status: QueueStatus
+    status: QueueStatusOut
 
 
 class StatusesQueryIn(BaseModel):
@@ -55,11 +56,14 @@ class StatusesQueryIn(BaseModel):
     )
 
 
+EnrichmentStatusOut = wire_literal(*EnrichmentStatus)
+
+
 class EnrichmentRecordOut(BaseModel):
     uuid: str
     prospect_email: str
     created: str = Field(examples=["2026-05-15T11:14:56+02:00"])
-    status: Literal["PENDING", "PROCESSED_ENRICHED", "PROCESSED_NOT_ENRICHED"]
+    status: EnrichmentStatusOut
 
 
 class EnrichmentRecordsOut(BaseModel):

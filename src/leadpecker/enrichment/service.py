@@ -11,9 +11,10 @@ from leadpecker.credits import service as credits
 from leadpecker.enrichment.repository import EnrichmentRepository, ItemRecord, WorkQueueRepository
 from leadpecker.enrichment.schemas import EnrichmentProspectIn
 from leadpecker.kit.db import Database
-from leadpecker.kit.fields import normalise_email
 from leadpecker.kit.types import utcnow
 from leadpecker.prospects.repository import ProspectRepository
+from leadpecker.vocabulary.emails import normalise_email
+from leadpecker.vocabulary.enums import QueueStatus
 
 RECENT_WINDOW = timedelta(hours=24)
 
@@ -23,7 +24,7 @@ class QueueOutcome:
     uuid: str | None
     prospects_count: int
     total_prospects_count: int
-    status: str
+    status: QueueStatus
 
 
 def _hints(entry: EnrichmentProspectIn) -> dict[str, str] | None:
@@ -65,9 +66,9 @@ async def queue_enrichments(
             await repo.insert_items(batch_id, queued, credits.ENRICHMENT_PRICE, now)
             await credits.reserve(conn, account_id, batch_id, credits.ENRICHMENT_PRICE * len(queued))
     if not queued:
-        status = "CREDITS_EXHAUSTED" if eligible else "NOT_ENQUEUED"
+        status = QueueStatus.CREDITS_EXHAUSTED if eligible else QueueStatus.NOT_ENQUEUED
     else:
-        status = "ENQUEUED" if len(queued) == len(eligible) else "PARTIALLY_ENQUEUED"
+        status = QueueStatus.ENQUEUED if len(queued) == len(eligible) else QueueStatus.PARTIALLY_ENQUEUED
     return QueueOutcome(batch_uuid, len(queued), len(entries), status)
 
 

@@ -29,6 +29,7 @@ from leadpecker.kit.db import Database
 from leadpecker.kit.outages import database_unavailable
 from leadpecker.kit.types import utcnow
 from leadpecker.prospects.repository import ProspectRepository
+from leadpecker.vocabulary.enums import EnrichmentStatus
 
 log = logging.getLogger("leadpecker.worker")
 
@@ -228,7 +229,12 @@ class EnrichmentWorker:
             for account_id, account_plans in by_account.items():
                 await self._merge(conn, account_id, account_plans)
             results = [
-                (plan.item.id, "PROCESSED_ENRICHED" if plan.changes else "PROCESSED_NOT_ENRICHED")
+                (
+                    plan.item.id,
+                    EnrichmentStatus.PROCESSED_ENRICHED
+                    if plan.changes
+                    else EnrichmentStatus.PROCESSED_NOT_ENRICHED,
+                )
                 for plan in plans
             ]
             if await WorkQueueRepository(conn).finish(results, token, now) != len(results):

@@ -9,6 +9,7 @@ from leadpecker.followups.schemas import StopFollowupsIn, StopFollowupsOut
 from leadpecker.http.auth import CurrentAccount
 from leadpecker.http.openapi import V1_ERRORS
 from leadpecker.kit.json import JsonResponse
+from leadpecker.vocabulary.enums import OutcomeStatus
 
 router = APIRouter(prefix="/rest/v1", tags=["v1 prospects"], responses=V1_ERRORS)
 
@@ -23,4 +24,4 @@ router = APIRouter(prefix="/rest/v1", tags=["v1 prospects"], responses=V1_ERRORS
 )
 async def stop_followups(body: StopFollowupsIn, request: Request, account: CurrentAccount) -> JsonResponse:
     stopped = await service.stop_followups(request.app.state.db, account.account_id, body.prospect.email)
-    return JsonResponse({"prospect": {"email": stopped.email, "id": stopped.id, "status": "OK"}})
+    return JsonResponse({"prospect": {"email": stopped.email, "id": stopped.id, "status": OutcomeStatus.OK}})

@@ -6,11 +6,17 @@ from datetime import datetime
 
 from leadpecker.kit.repository import AccountScopedRepository
 from leadpecker.models import CampaignProspect, Prospect
+from leadpecker.vocabulary.enums import EnrolmentStatus, ProspectStatus
 
-STOPPED = "BLACKLIST"
 # Enrolment statuses with follow-ups still to come. REPLIED, BOUNCED, INVALID and BLACKLIST
 # end a sequence already, and stay as the record of how it ended.
-FOLLOWUPS_PLANNED = ("ACTIVE", "PAUSED", "TO-CHECK", "TO-REVIEW", "AUTOREPLIED")
+FOLLOWUPS_PLANNED = (
+    EnrolmentStatus.ACTIVE,
+    EnrolmentStatus.PAUSED,
+    EnrolmentStatus.TO_CHECK,
+    EnrolmentStatus.TO_REVIEW,
+    EnrolmentStatus.AUTOREPLIED,
+)
 
 
 class FollowupsRepository(AccountScopedRepository):
@@ -23,10 +29,10 @@ class FollowupsRepository(AccountScopedRepository):
                 CampaignProspect.prospect_id == prospect_id,
                 CampaignProspect.status.in_(FOLLOWUPS_PLANNED),
             )
-            .values(status=STOPPED)
+            .values(status=EnrolmentStatus.BLACKLIST)
         )
         prospect = self.update(Prospect).where(Prospect.id == prospect_id)
         if not enrolments.rowcount:
-            prospect = prospect.where(Prospect.status != STOPPED)
-        changed = await self.conn.execute(prospect.values(status=STOPPED, updated=now))
+            prospect = prospect.where(Prospect.status != ProspectStatus.BLACKLIST)
+        changed = await self.conn.execute(prospect.values(status=ProspectStatus.BLACKLIST, updated=now))
         return bool(enrolments.rowcount or changed.rowcount)

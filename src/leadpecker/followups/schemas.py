@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, ConfigDict
 
 from leadpecker.kit.fields import Email
+from leadpecker.vocabulary.enums import OutcomeStatus, wire_literal
 
 
 class ProspectByEmail(BaseModel):
@@ -24,10 +23,13 @@ class StopFollowupsIn(BaseModel):
     prospect: ProspectByEmail
 
 
+StoppedStatusOut = wire_literal(OutcomeStatus.OK)
+
+
 class StoppedProspect(BaseModel):
     email: str
     id: int
-    status: Literal["OK"]
+    status: StoppedStatusOut
 
 
 class StopFollowupsOut(BaseModel):

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from leadpecker.followups.repository import FollowupsRepository
 from leadpecker.kit.db import Database
 from leadpecker.kit.errors import NotFound
-from leadpecker.kit.fields import normalise_email
 from leadpecker.kit.types import utcnow
 from leadpecker.prospects.repository import ProspectRepository
+from leadpecker.vocabulary.emails import normalise_email
 
 # The text DELETE /rest/v1/prospects gives an unknown id.
 NOT_FOUND = "Prospect not found"

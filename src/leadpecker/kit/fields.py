@@ -25,6 +25,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, WithJsonSchema
 
+from leadpecker.vocabulary.emails import MAX_EMAIL_LENGTH, normalise_email
+
 # A pattern, not a validator: checked in Rust, and shown in the OpenAPI document as what it is.
 NO_NUL = r"^[^\x00]*$"
 NO_NUL_MESSAGE = "must not contain NUL (\\u0000)"
@@ -78,18 +80,10 @@ def query_int(minimum: int) -> Any:
     ]
 
 
-MAX_EMAIL_LENGTH = 320
-
-
 def text_constraints(max_length: int, **constraints: Any) -> StringConstraints:
     """At most ``max_length`` characters, no NUL, and the other ``constraints`` given
     (``strip_whitespace=True, min_length=1``…): ``Annotated[str, text_constraints(500)]``."""
     return StringConstraints(max_length=max_length, pattern=NO_NUL, **constraints)
-
-
-def normalise_email(email: str) -> str:
-    """The one form in which an email is stored, compared and looked up: trimmed, lower-cased."""
-    return email.strip().lower()
 
 
 def _stored_form_fits(email: str) -> str:

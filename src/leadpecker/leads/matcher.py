@@ -23,7 +23,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from leadpecker.enrichment.sources import Identity
-from leadpecker.kit.fields import normalise_email
 from leadpecker.leads.keys import (
     company_key,
     email_domain,
@@ -32,6 +31,7 @@ from leadpecker.leads.keys import (
     name_key,
     website_domain,
 )
+from leadpecker.vocabulary.emails import normalise_email
 
 SIGNAL_CONFIDENCE = {"email": 1.0, "linkedin_url": 0.95, "name_domain": 0.90, "name_company": 0.85}
 AGREEMENT_BONUS = 0.02

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
 
-from leadpecker.kit.fields import MAX_EMAIL_LENGTH
+from leadpecker.vocabulary.emails import MAX_EMAIL_LENGTH
 
 # Whitespace and length are set once for every field (model_config): per-field constraints
 # cost a quarter more to validate, and a lead import validates millions of cells.
@@ -42,6 +42,8 @@ class LeadFileRow(BaseModel):
     def _identifiable(self) -> LeadFileRow:
         if not self.email and not self.linkedin_url:
             raise ValueError("a lead needs an email or a linkedin_url")
+        # Looser than vocabulary.emails on purpose (its docstring says why): a lead's email is
+        # only a key to match prospects by.
         if self.email and "@" not in self.email:
             raise ValueError("email is not an email address")
         if len(self.email) > MAX_EMAIL_LENGTH:  # checked here: lower-casing can lengthen it

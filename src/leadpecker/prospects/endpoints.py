@@ -11,6 +11,7 @@ from leadpecker.kit.errors import BadRequest
 from leadpecker.kit.json import JsonResponse
 from leadpecker.prospects import service
 from leadpecker.prospects.schemas import AddProspectsListIn, DeleteProspectsOut, ProspectsOutcome
+from leadpecker.vocabulary.enums import OutcomeStatus
 
 router = APIRouter(prefix="/rest/v1", tags=["v1 prospects"], responses=V1_ERRORS)
 
@@ -77,11 +78,11 @@ async def delete_prospects(request: Request, account: CurrentAccount) -> JsonRes
     return JsonResponse(
         {
             "prospects": [
-                {"id": item.id, "status": "OK"}
+                {"id": item.id, "status": OutcomeStatus.OK}
                 if item.found
                 else {
                     "id": item.id,
-                    "status": "ERROR",
+                    "status": OutcomeStatus.ERROR,
                     "code": "E_RECORD_NOT_FOUND",
                     "msg": "Prospect not found",
                 }

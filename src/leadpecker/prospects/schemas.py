@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, WithJsonSchema
 
 from leadpecker.kit.fields import Email, Int64, text_constraints
 from leadpecker.kit.wire import FILE_ROW, WireBody
-from leadpecker.models import PROSPECT_STATUSES
+from leadpecker.vocabulary.enums import OutcomeStatus, ProspectStatus, wire_literal
+from leadpecker.vocabulary.prospect_fields import LEGACY_NAMES
 
-ProspectStatus = Literal["ACTIVE", "BOUNCED", "REPLIED", "BLACKLIST", "INVALID"]
-assert set(ProspectStatus.__args__) == set(PROSPECT_STATUSES)  # type: ignore[attr-defined]
+ProspectStatusIn = wire_literal(*ProspectStatus)
 
 Text = Annotated[str, text_constraints(10_000)]
 
@@ -81,7 +81,7 @@ class ProspectIn(WireBody):
     )
 
     email: Email
-    status: ProspectStatus | None = None
+    status: ProspectStatusIn | None = None
     first_name: Text | None = None
     last_name: Text | None = None
     company: Text | None = None
@@ -130,8 +130,8 @@ class ProspectIn(WireBody):
             value = getattr(self, key)
             if key == "status" and value is None:
                 continue  # no status given: a new prospect is ACTIVE, an existing one keeps its
-            if key.startswith("snipet"):
-                key = "snippet" + key[6:]
+            if key in LEGACY_NAMES:
+                key = LEGACY_NAMES[key]
                 if key in self.__pydantic_fields_set__ and getattr(self, key) is not None:
                     continue
             sent[key] = "" if value is None and key not in _NULLABLE else value
@@ -161,12 +161,16 @@ class AddProspectsListIn(WireBody):
     prospects: list[ProspectIn] = Field(min_length=1)
 
 
+OutcomeStatusOut = wire_literal(*OutcomeStatus)
+DeletedStatusOut = wire_literal(OutcomeStatus.OK, OutcomeStatus.ERROR)
+
+
 class ProspectOutcome(BaseModel):
     """One entry of the per-prospect answer of the loading endpoints."""
 
     email: str | None = None
     id: int | None = None
-    status: Literal["OK", "UPDATED", "DUPLICATE", "ERROR"]
+    status: OutcomeStatusOut
     code: str | None = Field(default=None, description="With ERROR: E_EMAIL, E_RECORD_NOT_FOUND…")
     msg: str | None = None
 
@@ -177,7 +181,7 @@ class ProspectsOutcome(BaseModel):
 
 class DeletedOutcome(BaseModel):
     id: int
-    status: Literal["OK", "ERROR"]
+    status: DeletedStatusOut
     code: str | None = None
     msg: str | None = None
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import operator
-import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -14,27 +13,21 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadpecker.imports.tally import Rejection, Tally
 from leadpecker.kit.db import Database
-from leadpecker.kit.fields import normalise_email
 from leadpecker.kit.types import utcnow
-from leadpecker.models import PROSPECT_TEXT_FIELDS
 from leadpecker.prospects.repository import ProspectRepository
 from leadpecker.prospects.schemas import ProspectIn
 from leadpecker.search.upkeep import SearchUpkeepRepository
+from leadpecker.vocabulary.emails import is_valid_email, normalise_email
+from leadpecker.vocabulary.enums import OutcomeStatus, ProspectStatus
+from leadpecker.vocabulary.prospect_fields import TEXT_FIELDS
 
 INVALID_EMAIL = "Invalid email address"
-
-# Deliberately loose: one @, something on each side, no spaces; mail servers are the judge.
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-def is_valid_email(email: str) -> bool:
-    return bool(_EMAIL.match(email))
 
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
     email: str
-    status: str  # OK | UPDATED | DUPLICATE | ERROR
+    status: OutcomeStatus
     id: int | None = None
     code: str | None = None
     msg: str | None = None
@@ -42,7 +35,7 @@ class Outcome:
 
 NEW_ROW_COLUMNS = (
     "email",
-    *PROSPECT_TEXT_FIELDS,
+    *TEXT_FIELDS,
     "organization_id",
     "snippet_labels",
     "status",
@@ -52,10 +45,10 @@ NEW_ROW_COLUMNS = (
 )
 _as_tuple = operator.itemgetter(*NEW_ROW_COLUMNS)
 _NEW_ROW_DEFAULTS: dict[str, Any] = {
-    **dict.fromkeys(PROSPECT_TEXT_FIELDS, ""),
+    **dict.fromkeys(TEXT_FIELDS, ""),
     "organization_id": None,
     "snippet_labels": None,
-    "status": "ACTIVE",
+    "status": ProspectStatus.ACTIVE.value,  # a plain str in bulk rows (vocabulary.enums)
     "encrypted": False,
 }
 
@@ -132,7 +125,7 @@ async def add_prospects(
     for prospect in prospects:
         email = normalise_email(prospect.email)
         if not is_valid_email(email):
-            entries.append(Outcome(prospect.email, "ERROR", code="E_EMAIL", msg=INVALID_EMAIL))
+            entries.append(Outcome(prospect.email, OutcomeStatus.ERROR, code="E_EMAIL", msg=INVALID_EMAIL))
             continue
         fields = prospect.sent_fields()
         fields["email"] = email
@@ -158,12 +151,13 @@ async def add_prospects(
         email, _ = entry
         if email in inserted and email not in created:
             created.add(email)
-            outcomes.append(Outcome(email, "OK", id=inserted[email]))
+            outcomes.append(Outcome(email, OutcomeStatus.OK, id=inserted[email]))
         elif email in existing:
-            outcomes.append(Outcome(email, "UPDATED" if update else "DUPLICATE", id=existing[email]))
+            status = OutcomeStatus.UPDATED if update else OutcomeStatus.DUPLICATE
+            outcomes.append(Outcome(email, status, id=existing[email]))
         else:
             # Inserted earlier in this call, or concurrently by another request.
-            outcomes.append(Outcome(email, "DUPLICATE", id=inserted.get(email)))
+            outcomes.append(Outcome(email, OutcomeStatus.DUPLICATE, id=inserted.get(email)))
     return outcomes
 
 
@@ -218,9 +212,9 @@ async def import_updates(conn: AsyncConnection, account_id: int, rows: list[tupl
     tally = Tally()
     for prospects in rounds:
         for outcome in await add_prospects(conn, account_id, prospects, update=True):
-            if outcome.status == "OK":
+            if outcome.status == OutcomeStatus.OK:
                 tally.inserted += 1
-            elif outcome.status == "UPDATED":
+            elif outcome.status == OutcomeStatus.UPDATED:
                 tally.updated += 1
             else:  # DUPLICATE: another client added the email a moment ago
                 tally.skipped += 1

@@ -15,19 +15,20 @@ from sqlalchemy import func, literal, or_
 from sqlalchemy.sql import ColumnElement
 
 from leadpecker.search.params import FieldSearch, MatchKind
-from leadpecker.search.serializer import LAYOUT, Kind
+from leadpecker.search.serializer import LAYOUT
+from leadpecker.vocabulary.prospect_fields import FieldKind
 
 
-def _value(column: str, kind: Kind, row: str) -> str:
+def _value(column: str, kind: FieldKind, row: str) -> str:
     ref = f"{row}.{column}"
-    if kind is Kind.INTEGER:
+    if kind is FieldKind.INTEGER:
         return f"coalesce({ref}::text, 'null')"
-    if kind is Kind.TIMESTAMP:
+    if kind is FieldKind.TIMESTAMP:
         formatted = f"to_char({ref} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+0000\"')"
         return f"coalesce(to_json({formatted})::text, 'null')"
-    if kind is Kind.BOOLEAN:
+    if kind is FieldKind.BOOLEAN:
         return f"CASE WHEN {ref} THEN 'true' ELSE 'false' END"
-    if kind is Kind.OBJECT:
+    if kind is FieldKind.OBJECT:
         # SQL NULL and JSON null both mean "no labels".
         return f"coalesce(nullif({ref}, 'null'::jsonb), '{{}}'::jsonb)::text"
     return f"to_json({ref})::text"

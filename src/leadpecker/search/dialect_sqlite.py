@@ -15,26 +15,13 @@ from sqlalchemy import column, func, literal, or_, table
 from sqlalchemy.sql import ColumnElement
 
 from leadpecker.search.params import FieldSearch, MatchKind
-from leadpecker.search.serializer import DOCUMENT_COLUMNS, LAYOUT, Kind
+from leadpecker.search.serializer import DOCUMENT_COLUMNS, LAYOUT
+from leadpecker.vocabulary.prospect_fields import SNIPPET_FIELDS, SUBSTRING_SEARCHED, FieldKind
 
 # field → FTS table; the snippets share one table with a column each.
-_OWN_TABLE = (
-    "email",
-    "tags",
-    "first_name",
-    "last_name",
-    "company",
-    "industry",
-    "website",
-    "title",
-    "phone",
-    "address",
-    "city",
-    "state",
-    "country",
-)
+SNIPPET_COLUMNS = tuple(name for name in SUBSTRING_SEARCHED if name in SNIPPET_FIELDS)
+_OWN_TABLE = tuple(name for name in SUBSTRING_SEARCHED if name not in SNIPPET_FIELDS)
 SNIPPET_TABLE = "prospect_search_snippets"
-SNIPPET_COLUMNS = tuple(f"snippet{n}" for n in range(1, 16))
 FTS_TABLES: dict[str, tuple[str, ...]] = {
     **{f"prospect_search_{field}": (field,) for field in _OWN_TABLE},
     SNIPPET_TABLE: SNIPPET_COLUMNS,
@@ -47,15 +34,15 @@ MIN_INDEXED_LENGTH = 3
 # --- documents ---------------------------------------------------------------------------
 
 
-def _value(column: str, kind: Kind, row: str) -> str:
+def _value(column: str, kind: FieldKind, row: str) -> str:
     ref = f"{row}{column}"
-    if kind is Kind.TIMESTAMP:
+    if kind is FieldKind.TIMESTAMP:
         # Stored as naive UTC text 'YYYY-MM-DD HH:MM:SS.ffffff' (SQLAlchemy's SQLite format).
         formatted = f"substr({ref}, 1, 10) || 'T' || substr({ref}, 12, 8) || '+0000'"
         return f"CASE WHEN {ref} IS NULL THEN NULL ELSE {formatted} END"
-    if kind is Kind.BOOLEAN:
+    if kind is FieldKind.BOOLEAN:
         return f"json(CASE WHEN {ref} THEN 'true' ELSE 'false' END)"
-    if kind is Kind.OBJECT:
+    if kind is FieldKind.OBJECT:
         # SQL NULL and JSON null both mean "no labels".
         return f"json(CASE WHEN {ref} IS NULL OR {ref} = 'null' THEN '{{}}' ELSE {ref} END)"
     return ref

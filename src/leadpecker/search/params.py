@@ -18,7 +18,9 @@ from enum import Enum
 from leadpecker.http.v1params import unknown_param, wrong_param
 from leadpecker.kit.errors import BadRequest
 from leadpecker.kit.moments import parse_moment
-from leadpecker.models import CAMPAIGN_PROSPECT_STATUSES, INTEREST_LEVELS, PROSPECT_STATUSES, SNIPPET_COUNT
+from leadpecker.vocabulary.emails import is_valid_email
+from leadpecker.vocabulary.enums import EnrolmentStatus, InterestLevel, ProspectStatus, interest_level
+from leadpecker.vocabulary.prospect_fields import PROSPECT_FIELDS, ProspectField
 
 DEFAULT_PER_PAGE = 100
 MAX_PER_PAGE = 1000
@@ -42,50 +44,21 @@ PARAMETERS = (
     "per_page",
 )
 
-# Wire names (legacy ``snipet1..4`` included) → domain field.
-_SNIPPETS = {f"snippet{n}": f"snippet{n}" for n in range(1, SNIPPET_COUNT + 1)}
-_SNIPPETS.update({f"snipet{n}": f"snippet{n}" for n in range(1, 5)})
-TEXT_FIELDS = (
-    "first_name",
-    "last_name",
-    "company",
-    "industry",
-    "website",
-    "title",
-    "phone",
-    "address",
-    "city",
-    "state",
-    "country",
-    *(f"snippet{n}" for n in range(1, SNIPPET_COUNT + 1)),
-)
-SEARCH_FIELDS: dict[str, str] = {
-    "email": "email",
-    "organization_id": "organization_id",
-    "tags": "tags",
-    **{name: name for name in TEXT_FIELDS},
-    **_SNIPPETS,
-}
-SORT_FIELDS: dict[str, str] = {
-    "id": "id",
-    "email": "email",
-    "status": "status",
-    "updated": "updated",
-    "last_contacted": "last_contacted",
-    "last_replied": "last_replied",
-    "organization_id": "organization_id",
-    "tags": "tags",
-    "last_opened": "last_opened",
-    "last_clicked": "last_clicked",
-    "sent_mails": "sent_mails",
-    **{name: name for name in TEXT_FIELDS},
-    **_SNIPPETS,
-}
 
+def _by_wire_name(fields: Iterable[ProspectField]) -> dict[str, str]:
+    """Wire name → domain field, the legacy names (``snipet1..4``) included."""
+    chosen = list(fields)
+    return {
+        **{field.name: field.name for field in chosen},
+        **{legacy: field.name for field in chosen for legacy in field.legacy_names},
+    }
+
+
+SEARCH_FIELDS: dict[str, str] = _by_wire_name(field for field in PROSPECT_FIELDS if field.searchable)
+SORT_FIELDS: dict[str, str] = _by_wire_name(field for field in PROSPECT_FIELDS if field.sortable)
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # Control characters and lone surrogates cannot be stored or compared as text: refused.
 _CONTROL = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
-_FULL_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _DIFF = re.compile(r"^\s*([A-Za-z_]+)\s*([<>])\s*(.+?)\s*$")
 # page and per_page as the OpenAPI document states them (see _integer, _per_page).
 PAGE_SCHEMA = {"pattern": "^ *[0-9]{1,12} *$"}
@@ -265,7 +238,7 @@ def _match(field: str, value: str) -> Match | None:
     if field == "email":
         # Addresses hold no spaces: a space here is a "+" (john+tag@…) that arrived unencoded.
         value = value.replace(" ", "+").lower()
-        kind = MatchKind.EXACT if _FULL_EMAIL.match(value) else MatchKind.SUBSTRING
+        kind = MatchKind.EXACT if is_valid_email(value) else MatchKind.SUBSTRING
         return Match(kind, value)
     if field == "organization_id":
         return Match(MatchKind.EXACT, str(int(value))) if _is_number(value, 18) else None
@@ -335,8 +308,13 @@ def _ids(name: str, value: str) -> tuple[int, ...]:
     return tuple(dict.fromkeys(int(part) for part in parts))
 
 
+_PROSPECT_STATUSES = frozenset(ProspectStatus)
+_ENROLMENT_STATUSES = frozenset(EnrolmentStatus)
+_INTEREST_LEVELS = frozenset(InterestLevel)
+
+
 def _statuses(value: str, in_campaigns: bool) -> tuple[str, ...]:
-    allowed = CAMPAIGN_PROSPECT_STATUSES if in_campaigns else PROSPECT_STATUSES
+    allowed = _ENROLMENT_STATUSES if in_campaigns else _PROSPECT_STATUSES
     statuses = [part.strip().upper() for part in value.split(",")]
     if not all(status in allowed for status in statuses):
         raise wrong_param("status", value)
@@ -345,8 +323,8 @@ def _statuses(value: str, in_campaigns: bool) -> tuple[str, ...]:
 
 def _interest(value: str) -> tuple[str, ...]:
     """Filter values are written MAYBE-LATER; responses say MAYBE_LATER. Both are accepted."""
-    levels = [part.strip().upper().replace("-", "_") for part in value.split(",")]
-    if not all(level in INTEREST_LEVELS for level in levels):
+    levels = [interest_level(part) for part in value.split(",")]
+    if not all(level in _INTEREST_LEVELS for level in levels):
         raise wrong_param("interested", value)
     return tuple(dict.fromkeys(levels))
 

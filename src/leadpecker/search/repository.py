@@ -55,6 +55,7 @@ from leadpecker.search import dialect_postgresql, dialect_sqlite
 from leadpecker.search.estimates import Estimates
 from leadpecker.search.params import Activity, SearchQuery
 from leadpecker.search.serializer import CampaignEntry
+from leadpecker.vocabulary.enums import ActivityKind
 
 P = Prospect.__table__
 CP = CampaignProspect.__table__
@@ -556,7 +557,7 @@ class SearchRepository(AccountScopedRepository):
         last = func.max(EmailActivity.occurred_at)
         query = (
             self.select(EmailActivity, EmailActivity.prospect_id, EmailActivity.url, last)
-            .where(EmailActivity.kind == "CLICKED", EmailActivity.prospect_id.in_(prospect_ids))
+            .where(EmailActivity.kind == ActivityKind.CLICKED, EmailActivity.prospect_id.in_(prospect_ids))
             .group_by(EmailActivity.prospect_id, EmailActivity.url)
             .order_by(EmailActivity.prospect_id, last.desc(), EmailActivity.url)
         )

@@ -8,14 +8,16 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from leadpecker.search.serializer import LAYOUT, Kind
+from leadpecker.search.serializer import LAYOUT
+from leadpecker.vocabulary.enums import CampaignStatus, InterestLevel, wire_literal
+from leadpecker.vocabulary.prospect_fields import FieldKind
 
-_TYPES: dict[Kind, Any] = {
-    Kind.INTEGER: int | None,
-    Kind.TEXT: str,
-    Kind.TIMESTAMP: str | None,
-    Kind.BOOLEAN: bool,
-    Kind.OBJECT: dict[str, str],
+_TYPES: dict[FieldKind, Any] = {
+    FieldKind.INTEGER: int | None,
+    FieldKind.TEXT: str,
+    FieldKind.TIMESTAMP: str | None,
+    FieldKind.BOOLEAN: bool,
+    FieldKind.OBJECT: dict[str, str],
 }
 _DESCRIPTIONS = {
     "last replied": "Date of the last reply (the key has a space, as in the reference)",
@@ -26,12 +28,16 @@ _DESCRIPTIONS = {
 }
 
 
+CampaignStatusOut = wire_literal(*CampaignStatus)
+InterestLevelOut = wire_literal(*InterestLevel)
+
+
 class CampaignDetail(BaseModel):
     campaign_id: int
     campaign_name: str
-    campaign_status: Literal["RUNNING", "DRAFT", "STOPPED", "PAUSED", "EDITED", "COMPLETED"]
+    campaign_status: CampaignStatusOut
     campaign_prospect_status: str
-    interested: Literal["INTERESTED", "MAYBE_LATER", "NOT_INTERESTED", "NOT_MARKED"]
+    interested: InterestLevelOut
     sent_mails: int | None = Field(None, description="Only with activity: mails sent in all campaigns")
     last_open: str | None = Field(None, description="Only with activity=OPENED|NOT-OPENED")
     last_clicked: str | None = Field(None, description="Only with activity=CLICKED|NOT-CLICKED")

@@ -2,64 +2,47 @@
 
 ``LAYOUT`` is the reference sample's key order with every wire quirk: the legacy
 ``snipet1..4`` mirrors, ``"last replied"`` with a space, ``encrypted``, ``snippet_labels``,
-timestamps as ``2025-03-20T14:32:34+0000`` (UTC) and ``null`` for an absent date.
+timestamps as ``2025-03-20T14:32:34+0000`` (UTC) and ``null`` for an absent date. It is built
+from the prospect field catalogue (``vocabulary.prospect_fields``): its document keys, order
+and kinds.
 
 Each prospect's document is kept ready in ``prospect_documents``, written by database
 triggers whose SQL the dialect components render *from this layout* (see migration 0002):
-a page of 1,000 prospects is then one read of ready JSON instead of 40,000 values decoded
-and re-encoded in Python (measured: ~1 ms against ~8–16 ms per page; the difference between
-≥500 and ~100 pages/s on two cores). What depends on the request — ``campaigns_details``,
-the activity fields, the campaign view's keys — is added here, encoded with orjson.
+changing what it holds therefore needs a migration that installs the triggers again (migration
+0002 keeps a frozen copy of the layout it installed). A page of 1,000 prospects is one read of
+ready JSON instead of 40,000 values decoded and re-encoded in Python (measured: ~1 ms against
+~8–16 ms per page; the difference between ≥500 and ~100 pages/s on two cores). What depends
+on the request — ``campaigns_details``, the activity fields, the campaign view's keys — is added
+here, encoded with orjson.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import Enum
 from typing import Any
 
 import orjson
 
-from leadpecker.models import SNIPPET_COUNT
+from leadpecker.vocabulary.prospect_fields import PROSPECT_FIELDS, SNIPPET_FIELDS, FieldKind
 
 
-class Kind(Enum):
-    INTEGER = "integer"
-    TEXT = "text"
-    TIMESTAMP = "timestamp"
-    BOOLEAN = "boolean"
-    OBJECT = "object"  # a JSON object column; absent → {}
+def _layout() -> Iterator[tuple[str, str, FieldKind]]:
+    """The fields the document shows, in the catalogue's order, with the legacy mirrors
+    (snipet1..4) just before the snippets, as in the reference sample."""
+    for field in PROSPECT_FIELDS:
+        if field.document_key is None:
+            continue
+        if field.name == SNIPPET_FIELDS[0]:
+            for mirrored in PROSPECT_FIELDS:
+                for legacy in mirrored.legacy_names:
+                    yield legacy, mirrored.name, mirrored.kind
+        yield field.document_key, field.name, field.kind
 
 
 # (wire key, prospects column, kind), in the reference sample's order.
-LAYOUT: tuple[tuple[str, str, Kind], ...] = (
-    ("id", "id", Kind.INTEGER),
-    ("email", "email", Kind.TEXT),
-    ("first_name", "first_name", Kind.TEXT),
-    ("last_name", "last_name", Kind.TEXT),
-    ("company", "company", Kind.TEXT),
-    ("organization_id", "organization_id", Kind.INTEGER),
-    ("industry", "industry", Kind.TEXT),
-    ("website", "website", Kind.TEXT),
-    ("linkedin_url", "linkedin_url", Kind.TEXT),
-    ("tags", "tags", Kind.TEXT),
-    ("title", "title", Kind.TEXT),
-    ("phone", "phone", Kind.TEXT),
-    ("address", "address", Kind.TEXT),
-    ("city", "city", Kind.TEXT),
-    ("state", "state", Kind.TEXT),
-    ("country", "country", Kind.TEXT),
-    ("last_contacted", "last_contacted", Kind.TIMESTAMP),
-    ("last replied", "last_replied", Kind.TIMESTAMP),
-    ("updated", "updated", Kind.TIMESTAMP),
-    ("encrypted", "encrypted", Kind.BOOLEAN),
-    *((f"snipet{n}", f"snippet{n}", Kind.TEXT) for n in range(1, 5)),
-    *((f"snippet{n}", f"snippet{n}", Kind.TEXT) for n in range(1, SNIPPET_COUNT + 1)),
-    ("snippet_labels", "snippet_labels", Kind.OBJECT),
-    ("status", "status", Kind.TEXT),
-)
+LAYOUT: tuple[tuple[str, str, FieldKind], ...] = tuple(_layout())
 # The prospects columns a document is built from: an update of any of them rebuilds it.
 DOCUMENT_COLUMNS: tuple[str, ...] = tuple(dict.fromkeys(column for _, column, _ in LAYOUT))
 # The document always ends with the global status (an enum: no quote or comma inside), so
