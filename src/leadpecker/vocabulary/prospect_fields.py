@@ -108,8 +108,6 @@ PROSPECT_FIELDS: tuple[ProspectField, ...] = (
     ProspectField("last_clicked", _TIMESTAMP, sortable=True),
     ProspectField("sent_mails", _INTEGER, sortable=True),
 )
-PROSPECT_FIELD: dict[str, ProspectField] = {field.name: field for field in PROSPECT_FIELDS}
-
 TEXT_FIELDS: tuple[str, ...] = tuple(field.name for field in PROSPECT_FIELDS if field.text)
 SNIPPET_FIELDS: tuple[str, ...] = tuple(field.name for field in PROSPECT_FIELDS if field.snippet)
 # legacy name → field (snipet1 → snippet1).
