@@ -12,14 +12,16 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+from sqlalchemy.schema import CreateTable
 
-from leadpecker.accounts.repository import UserRepository
 from leadpecker.demo.service import DEMO_API_KEY, load_demo
 from leadpecker.kit.db import Database
 from leadpecker.kit.migrate import alembic_config, upgrade_to_head
 from leadpecker.models import Base
 from leadpecker.settings import Settings
-from tests.conftest import new_database
+from tests.harness.database import new_database
+from tests.harness.server import start_server
 
 
 def _differences(database_url: str) -> list[Any]:
@@ -92,16 +94,22 @@ def _default_of(column: Any) -> str:
 
 
 @contextmanager
-def _columns_of_later_migrations(path: str) -> Iterator[None]:
-    """Today's code (the demo loader) writes every column models.py has: the columns that
-    migrations after the database's revision add to its tables are there while the block runs,
-    and dropped after it, so the database is its revision's again, with the rows written."""
+def _schema_of_later_migrations(path: str) -> Iterator[None]:
+    """Today's code (the demo loader) writes every table and column models.py has: the tables
+    and columns that migrations after the database's revision add are there while the block
+    runs, and dropped after it (with what was written to them), so the database is its
+    revision's again, with the rows its own tables were given."""
+    added_tables: list[str] = []
     added: list[tuple[str, str]] = []
     with closing(sqlite3.connect(path)) as conn:
         for table in Base.metadata.sorted_tables:
             present = {row[1] for row in conn.execute(f"PRAGMA table_info({table.name})")}
+            if not present:
+                conn.execute(str(CreateTable(table).compile(dialect=sqlite_dialect.dialect())))
+                added_tables.append(table.name)
+                continue
             for column in table.columns:
-                if present and column.name not in present:
+                if column.name not in present:
                     conn.execute(f"ALTER TABLE {table.name} ADD COLUMN {column.name}{_default_of(column)}")
                     added.append((table.name, column.name))
         conn.commit()
@@ -109,12 +117,12 @@ def _columns_of_later_migrations(path: str) -> Iterator[None]:
     with closing(sqlite3.connect(path)) as conn:
         for table_name, column_name in added:
             conn.execute(f"ALTER TABLE {table_name} DROP COLUMN {column_name}")
+        for table_name in reversed(added_tables):
+            conn.execute(f"DROP TABLE {table_name}")
         conn.commit()
 
 
-def test_an_existing_sqlite_database_keeps_every_row_and_stops_reusing_ids(
-    tmp_path, harness, monkeypatch
-) -> None:
+def test_an_existing_sqlite_database_keeps_every_row_and_stops_reusing_ids(tmp_path) -> None:
     """Migration 0005 rebuilds a populated SQLite database's tables with AUTOINCREMENT: nothing
     is lost or changed, search still works, and from then on a deleted id is never given again."""
     path = tmp_path / "before-0005.db"
@@ -122,12 +130,8 @@ def test_an_existing_sqlite_database_keeps_every_row_and_stops_reusing_ids(
     command.upgrade(alembic_config(url), "0004")
 
     # The demo is loaded by today's code into the schema of 0004, which has no users table yet:
-    # the account's owner is left to migration 0008, as for any account older than it.
-    async def no_owner(*_: Any) -> int:
-        return 0
-
-    monkeypatch.setattr(UserRepository, "insert", no_owner)
-
+    # the owner it writes goes with the table, and the account's owner is left to migration
+    # 0008, as for any account older than it.
     async def load() -> None:
         db = Database(Settings(database_url=url))
         try:
@@ -135,7 +139,7 @@ def test_an_existing_sqlite_database_keeps_every_row_and_stops_reusing_ids(
         finally:
             await db.dispose()
 
-    with _columns_of_later_migrations(str(path)):
+    with _schema_of_later_migrations(str(path)):
         asyncio.run(load())
     before = _sqlite_contents(str(path))
 
@@ -146,7 +150,7 @@ def test_an_existing_sqlite_database_keeps_every_row_and_stops_reusing_ids(
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     upgrade_to_head(url)
-    server = harness.start_server(url, tmp_path)
+    server = start_server(url, tmp_path)
     try:
         with server.client(DEMO_API_KEY) as api:
             found = api.get("/rest/v1/prospects", params={"search": "company=Bachmanity"}).json()

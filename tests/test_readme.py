@@ -35,6 +35,7 @@ import pytest
 
 from leadpecker.demo.service import DEMO_API_KEY
 from leadpecker.settings import Settings
+from tests.harness.server import free_port
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 ELIDED = "…"
@@ -182,9 +183,9 @@ def quick_start_command() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def demo(harness: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     directory = tmp_path_factory.mktemp("quick-start")
-    port = harness._free_port()
+    port = free_port()
     env = {name: value for name, value in os.environ.items() if not name.startswith("LEADPECKER_")}
     log = directory.parent / f"quick-start-{port}.log"
     with log.open("wb") as output:  # the child keeps its own descriptor of it

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import uuid
 
-from tests.dbcheck import fetch
-from tests.imports.importsupport import EXIT_REJECTED, counts, run
+from tests.harness.database import fetch
+from tests.harness.imports import EXIT_REJECTED, counts, run
 
 
 def test_reply_fields_load_and_bad_ones_are_rejected_by_line_and_field(

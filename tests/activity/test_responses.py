@@ -14,16 +14,12 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.api.apisupport import (
-    assert_v2_error,
-    hold,
-    new_emails,
-    raw_request,
-)
+from tests.harness.http import assert_v2_error, hold, openapi_document, raw_request
+from tests.harness.names import new_emails
+from tests.harness.prospects import ADD
+from tests.harness.rate_limit import LINE
 
-ADD = "/rest/v1/add_prospects_list"
 NOT_FOUND = "Requested resource does not exist"
-LINE = 1 + 6  # the rate limit: one in flight, six waiting
 
 
 def responses_path(prospect_id: int | str) -> str:
@@ -31,10 +27,7 @@ def responses_path(prospect_id: int | str) -> str:
 
 
 def campaigns(cli: Any, account: Any, directory: Path, *names: str) -> dict[str, int]:
-    path = directory / f"campaigns-{uuid.uuid4().hex[:6]}.csv"
-    path.write_text("name,status\n" + "".join(f"{name},RUNNING\n" for name in names))
-    output = cli("campaigns", "import", str(path), "--account", account.name, "--json")
-    return {c["name"]: c["id"] for c in json.loads(output.strip().splitlines()[-1])}
+    return cli.import_campaigns(account.name, directory, [(name, "RUNNING") for name in names])
 
 
 def import_events(cli: Any, account: Any, directory: Path, events: list[dict[str, Any]]) -> str:
@@ -266,8 +259,7 @@ def test_the_rate_limit_applies_with_the_v2_answer(server, account, jared) -> No
 
 
 def test_the_openapi_document_describes_it(server) -> None:
-    with server.client() as client:
-        spec = client.get("/openapi.json").json()
+    spec = openapi_document(server)
     operation = spec["paths"]["/rest/v2/prospects/{prospect_id}/responses"]["get"]
     parameters = {parameter["name"]: parameter for parameter in operation["parameters"]}
     assert parameters["prospect_id"]["in"] == "path"

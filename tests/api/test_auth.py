@@ -4,30 +4,24 @@ without the API add-on, in the envelope of the path."""
 
 from __future__ import annotations
 
-import base64
 import re
 from typing import Any
 
-import httpx
 import pytest
-from tests.api.apisupport import (
-    ADD,
+from tests.harness.http import (
     V1_NO_PERMISSION_MSGS,
     V1_SESSION_BODY,
     add_body,
-    add_emails,
     assert_v1_error,
     assert_v2_error,
-    new_emails,
+    b64,
     raw_request,
-    statuses,
+    v2_operations,
 )
+from tests.harness.names import new_emails
+from tests.harness.prospects import ADD, add_emails, statuses
 
 KEY = re.compile(r"lp_[A-Za-z0-9_-]{20,}")
-
-
-def b64(text: str) -> str:
-    return base64.b64encode(text.encode()).decode()
 
 
 def add_with_headers(server: Any, headers: dict[str, str] | list[tuple[str, str]]) -> Any:
@@ -148,25 +142,15 @@ def test_no_request_is_refused_over_accept(server, shared_account, accept) -> No
 # --- v2 ---------------------------------------------------------------------------------------
 
 
-def v2_operations(client: httpx.Client) -> list[tuple[str, str]]:
-    paths = client.get("/openapi.json").json()["paths"]
-    return [
-        (method.upper(), re.sub(r"\{[^}]+\}", "00000000-0000-4000-8000-000000000000", path))
-        for path, operations in paths.items()
-        if path.startswith("/rest/v2/")
-        for method in operations
-    ]
-
-
 def test_v2_endpoints_answer_401_and_403_in_the_v2_envelope(server, cli, anonymous, new_account) -> None:
-    operations = v2_operations(anonymous)
+    operations = v2_operations(server)
     if not operations:
         pytest.skip("no /rest/v2 endpoint exists yet")
     locked = new_account("--no-api-access")
     revoked = new_account().api_key
     cli("keys", "revoke", revoked)
     refused_keys = [{}, {"x-api-key": "lp_not_a_key_of_anybody_000000000000000"}, {"x-api-key": revoked}]
-    for method, path in operations:
+    for method, path, _ in operations:
         for headers in refused_keys:
             response = anonymous.request(method, path, json={}, headers=headers)
             assert_v2_error(response, 401, "Unauthorized", "Invalid api key")

@@ -13,16 +13,9 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from tests.api.apisupport import (
-    ADD,
-    RawResponse,
-    add_emails,
-    assert_no_trace,
-    assert_nothing_stored,
-    assert_v1_error,
-    new_emails,
-    statuses,
-)
+from tests.harness.http import RawResponse, assert_no_trace, assert_v1_error
+from tests.harness.names import new_emails
+from tests.harness.prospects import ADD, add_emails, assert_nothing_stored, statuses
 
 Body = Callable[[list[str]], bytes]
 

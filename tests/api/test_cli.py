@@ -8,12 +8,15 @@ import re
 import uuid
 from datetime import UTC, datetime, timedelta
 from importlib import metadata
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy.engine import make_url
-from tests.api.apisupport import add, add_emails, db_rows, new_emails, statuses, stored_prospect
+from tests.harness.cli import Cli
+from tests.harness.database import db_rows, stored_prospect
+from tests.harness.files import write
+from tests.harness.names import new_emails
+from tests.harness.prospects import add, add_emails, statuses
 
 import leadpecker
 
@@ -198,7 +201,7 @@ def test_version(cli) -> None:
     assert leadpecker.__version__ == metadata.version("leadpecker")
 
 
-def test_every_command_names_its_database_on_stderr(harness, backend, database_url, tmp_path, monkeypatch):
+def test_every_command_names_its_database_on_stderr(backend, database_url, tmp_path, monkeypatch):
     if backend == "sqlite":
         monkeypatch.chdir(tmp_path)
         url, shown = "sqlite:///relative.db", f"sqlite:///{tmp_path / 'relative.db'}"
@@ -207,7 +210,7 @@ def test_every_command_names_its_database_on_stderr(harness, backend, database_u
         with_password = make_url(database_url).set(password="hunter2")
         url = with_password.render_as_string(hide_password=False)
         shown = with_password.render_as_string(hide_password=True)
-    result = harness.Cli(url).run("accounts", "list", "--json")
+    result = Cli(url).run("accounts", "list", "--json")
     assert result.exit_code == 0, result.output
     assert isinstance(json.loads(result.stdout), list)  # stdout is the JSON alone
     assert result.stderr == f"database: {shown}\n"
@@ -259,11 +262,6 @@ def test_keys_revoke_needs_an_unambiguous_prefix(cli, server, account, monkeypat
 
 
 # --- prospects import ------------------------------------------------------------------------
-
-
-def write(path: Path, text: str) -> str:
-    path.write_text(text)
-    return str(path)
 
 
 def test_import_a_csv(cli, api, account, server, tmp_path) -> None:

@@ -12,11 +12,12 @@ import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy.engine import make_url
-from tests.api.apisupport import db_rows
+from tests.harness.cli import assert_one_error_line
+from tests.harness.database import db_rows, new_database
+from tests.harness.server import free_port
 
 import leadpecker
 
@@ -36,24 +37,18 @@ def leadpecker_command(cwd: Path, *args: str, **settings: str) -> subprocess.Com
     )
 
 
-def refusal(harness: Any, finished: subprocess.CompletedProcess[str], exit_code: int = 1) -> str:
+def refusal(finished: subprocess.CompletedProcess[str], exit_code: int = 1) -> str:
     """The one line a refused command printed (checked to be one ``error:`` line, alone)."""
     assert finished.returncode == exit_code, finished.stdout + finished.stderr
-    harness.assert_one_error_line(finished.stderr, " ".join(map(str, finished.args)))
+    assert_one_error_line(finished.stderr, " ".join(map(str, finished.args)))
     assert finished.stdout == ""
     return finished.stderr.strip()
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def postgres_url(harness: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A fresh PostgreSQL database (skipped without a server, as the suite's PostgreSQL half)."""
-    url, drop = harness.new_database("postgresql", tmp_path_factory.mktemp("postgresql"))
+    url, drop = new_database("postgresql", tmp_path_factory.mktemp("postgresql"))
     yield url
     drop()
 
@@ -61,17 +56,17 @@ def postgres_url(harness: Any, tmp_path_factory: pytest.TempPathFactory) -> Iter
 # --- settings ------------------------------------------------------------------------------------
 
 
-def test_a_setting_that_is_not_a_number(harness, tmp_path) -> None:
-    line = refusal(harness, leadpecker_command(tmp_path, "accounts", "list", port="abc"))
+def test_a_setting_that_is_not_a_number(tmp_path) -> None:
+    line = refusal(leadpecker_command(tmp_path, "accounts", "list", port="abc"))
     assert line.startswith("error: LEADPECKER_PORT: input should be a valid integer")
     assert line.endswith(", got 'abc'")
     assert not list(tmp_path.iterdir())  # nothing was created: no database file
 
 
-def test_a_port_out_of_range(harness, tmp_path) -> None:
-    line = refusal(harness, leadpecker_command(tmp_path, "serve", port="70000"))
+def test_a_port_out_of_range(tmp_path) -> None:
+    line = refusal(leadpecker_command(tmp_path, "serve", port="70000"))
     assert line == "error: LEADPECKER_PORT: input should be less than or equal to 65535, got '70000'"
-    line = refusal(harness, leadpecker_command(tmp_path, "serve", "--port", "0"), exit_code=2)
+    line = refusal(leadpecker_command(tmp_path, "serve", "--port", "0"), exit_code=2)
     assert line == (
         "error: Invalid value for '--port': Input should be greater than or equal to 1 — "
         "see leadpecker serve --help"
@@ -79,43 +74,41 @@ def test_a_port_out_of_range(harness, tmp_path) -> None:
     assert not list(tmp_path.iterdir())
 
 
-def test_a_database_url_of_another_kind(harness, tmp_path) -> None:
+def test_a_database_url_of_another_kind(tmp_path) -> None:
     finished = leadpecker_command(tmp_path, "accounts", "list", database_url="mysql://root:hunter2@db/app")
-    assert refusal(harness, finished) == (
+    assert refusal(finished) == (
         "error: LEADPECKER_DATABASE_URL: 'mysql' databases are not supported: "
         "use sqlite:///path or postgresql://user@host/database"
     )
     assert "hunter2" not in finished.stderr
 
 
-def test_a_missing_sqlite_folder(harness, tmp_path) -> None:
+def test_a_missing_sqlite_folder(tmp_path) -> None:
     finished = leadpecker_command(tmp_path, "accounts", "list", database_url="sqlite:///no/such/dir/x.db")
     folder = tmp_path / "no" / "such" / "dir"
-    assert refusal(harness, finished) == (
+    assert refusal(finished) == (
         f"error: sqlite:///{folder / 'x.db'}: folder {folder} does not exist — "
         "create it (mkdir -p) or fix LEADPECKER_DATABASE_URL"
     )
     assert not (tmp_path / "no").exists()
 
 
-def test_a_file_that_is_not_a_sqlite_database(harness, tmp_path) -> None:
+def test_a_file_that_is_not_a_sqlite_database(tmp_path) -> None:
     (tmp_path / "notes.db").write_text("shopping list\n" * 100)
     finished = leadpecker_command(tmp_path, "accounts", "list", database_url="sqlite:///notes.db")
-    assert refusal(harness, finished).startswith(
-        f"error: sqlite:///{tmp_path / 'notes.db'} is not a SQLite database"
-    )
+    assert refusal(finished).startswith(f"error: sqlite:///{tmp_path / 'notes.db'} is not a SQLite database")
     assert (tmp_path / "notes.db").read_text() == "shopping list\n" * 100
 
 
 # --- PostgreSQL that cannot be used ---------------------------------------------------------------
 
 
-def test_postgresql_that_is_not_running(harness, postgres_url, tmp_path) -> None:
+def test_postgresql_that_is_not_running(postgres_url, tmp_path) -> None:
     port = free_port()
     url = make_url(postgres_url).set(port=port, password="hunter2").render_as_string(hide_password=False)
     finished = leadpecker_command(tmp_path, "accounts", "list", database_url=url)
     host = make_url(postgres_url).host
-    assert refusal(harness, finished) == (
+    assert refusal(finished) == (
         f"error: cannot reach PostgreSQL at {host}:{port} (connection refused) — "
         "is it running? fix LEADPECKER_DATABASE_URL"
     )
@@ -126,12 +119,12 @@ def test_postgresql_that_is_not_running(harness, postgres_url, tmp_path) -> None
     ("part", "kind", "create"), [("database", "database", "createdb"), ("username", "role", "createuser")]
 )
 def test_a_postgresql_database_or_role_that_does_not_exist(
-    harness, postgres_url, tmp_path, part, kind, create
+    postgres_url, tmp_path, part, kind, create
 ) -> None:
     name = f"leadpecker_missing_{uuid.uuid4().hex[:8]}"
     url = make_url(postgres_url).set(**{part: name})
     finished = leadpecker_command(tmp_path, "accounts", "list", database_url=url.render_as_string(False))
-    assert refusal(harness, finished) == (
+    assert refusal(finished) == (
         f'error: {kind} "{name}" does not exist on {url.host}:{url.port or 5432} — '
         f"create it ({create} {name}) or fix LEADPECKER_DATABASE_URL"
     )
@@ -140,8 +133,8 @@ def test_a_postgresql_database_or_role_that_does_not_exist(
 # --- serve on a port that is taken ----------------------------------------------------------------
 
 
-def test_serve_on_a_taken_port_is_refused_before_anything_is_migrated(harness, backend, tmp_path) -> None:
-    url, drop = harness.new_database(backend, tmp_path)
+def test_serve_on_a_taken_port_is_refused_before_anything_is_migrated(backend, tmp_path) -> None:
+    url, drop = new_database(backend, tmp_path)
     try:
         with socket.socket() as taken:
             taken.bind(("127.0.0.1", 0))
@@ -149,9 +142,9 @@ def test_serve_on_a_taken_port_is_refused_before_anything_is_migrated(harness, b
             port = taken.getsockname()[1]
             says = f"error: port {port} is already in use on 127.0.0.1 — pass --port or set LEADPECKER_PORT"
             by_option = leadpecker_command(tmp_path, "serve", "--demo", "--port", str(port), database_url=url)
-            assert refusal(harness, by_option) == says
+            assert refusal(by_option) == says
             by_setting = leadpecker_command(tmp_path, "serve", database_url=url, port=str(port))
-            assert refusal(harness, by_setting) == says
+            assert refusal(by_setting) == says
         # Neither migrated the database nor loaded the demo.
         if backend == "sqlite":
             assert not Path(make_url(url).database).exists()
@@ -164,11 +157,11 @@ def test_serve_on_a_taken_port_is_refused_before_anything_is_migrated(harness, b
 # --- files ---------------------------------------------------------------------------------------
 
 
-def test_importing_a_missing_file(harness, tmp_path) -> None:
+def test_importing_a_missing_file(tmp_path) -> None:
     finished = leadpecker_command(
         tmp_path, "prospects", "import", "missing.csv", "--account", "acme", database_url="sqlite:///x.db"
     )
-    assert refusal(harness, finished) == "error: missing.csv: no such file"
+    assert refusal(finished) == "error: missing.csv: no such file"
     assert not (tmp_path / "x.db").exists()  # refused before the database was opened
 
 
@@ -191,7 +184,7 @@ def test_version(tmp_path) -> None:
     )
 
 
-def test_a_redis_url_without_the_redis_extra_installed(harness, tmp_path) -> None:
+def test_a_redis_url_without_the_redis_extra_installed(tmp_path) -> None:
     # As if `pip install leadpecker` had been run without [redis]: the package cannot be imported.
     hide_redis = (
         "import sys; sys.modules['redis'] = None; from leadpecker.cli import main; "
@@ -203,7 +196,7 @@ def test_a_redis_url_without_the_redis_extra_installed(harness, tmp_path) -> Non
     finished = subprocess.run(
         [sys.executable, "-c", hide_redis], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120
     )
-    line = refusal(harness, finished)
+    line = refusal(finished)
     assert "LEADPECKER_REDIS_URL" in line and "pip install 'leadpecker[redis]'" in line, line
     assert not (tmp_path / "never.db").exists()
 
@@ -219,6 +212,6 @@ def test_a_redis_url_without_the_redis_extra_installed(harness, tmp_path) -> Non
         ),
     ],
 )
-def test_a_mistake_in_the_command_line_is_one_line_and_exit_code_2(harness, tmp_path, args, says) -> None:
-    line = refusal(harness, leadpecker_command(tmp_path, *args), exit_code=2)
+def test_a_mistake_in_the_command_line_is_one_line_and_exit_code_2(tmp_path, args, says) -> None:
+    line = refusal(leadpecker_command(tmp_path, *args), exit_code=2)
     assert line == f"error: {says}"

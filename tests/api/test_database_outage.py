@@ -18,15 +18,20 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy.engine import make_url
-from tests.api.apisupport import ADD, assert_no_trace, assert_v1_error, assert_v2_error, new_emails
-from tests.api.outagesupport import LockHolder, TcpProxy
+from tests.harness.cli import Cli
+from tests.harness.database import new_database
+from tests.harness.enrichment import QUEUE
+from tests.harness.http import assert_no_trace, assert_v1_error, assert_v2_error
+from tests.harness.names import new_emails
+from tests.harness.outages import LockHolder, TcpProxy
+from tests.harness.prospects import ADD
+from tests.harness.server import start_server
 
 UNAVAILABLE = "The service is temporarily unavailable: its database does not answer. Please try again later."
 TIMEOUT = 2  # seconds: LEADPECKER_DB_TIMEOUT_SECONDS of these servers
 # What a request may take beyond the timeout on a loaded test machine; far below what a request
 # waited before (as long as the database stayed frozen; 30 s for SQLite's lock).
 SLACK = 4
-QUEUE = "/rest/v2/lead_finder/prospects/enrichments"
 QUERY = f"{QUEUE}/statuses/query"
 
 
@@ -83,12 +88,12 @@ def until_served(client: httpx.Client, within: float = 20) -> None:
 
 @contextlib.contextmanager
 def impatient_server(
-    harness: Any, database_url: str, tmp_path: Path, served_url: str | None = None
+    database_url: str, tmp_path: Path, served_url: str | None = None
 ) -> Iterator[tuple[Any, str]]:
     """A server with these tests' TIMEOUT, reaching the database at ``served_url`` (its own URL
     by default), and the key of an account with credits."""
-    key = harness.Cli(database_url).create_account("outage", "--credits", "10").api_key
-    server = harness.start_server(served_url or database_url, tmp_path, db_timeout_seconds=str(TIMEOUT))
+    key = Cli(database_url).create_account("outage", "--credits", "10").api_key
+    server = start_server(served_url or database_url, tmp_path, db_timeout_seconds=str(TIMEOUT))
     try:
         yield server, key
     finally:
@@ -96,14 +101,14 @@ def impatient_server(
 
 
 @pytest.fixture
-def proxied(harness, tmp_path) -> Iterator[tuple[Any, TcpProxy, str]]:
+def proxied(tmp_path) -> Iterator[tuple[Any, TcpProxy, str]]:
     """A server whose PostgreSQL is behind a proxy the test controls, and an account's key."""
-    url, drop = harness.new_database("postgresql", tmp_path)
+    url, drop = new_database("postgresql", tmp_path)
     direct = make_url(url)
     proxy = TcpProxy(direct.host or "127.0.0.1", direct.port or 5432).start()
     through_proxy = direct.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
     try:
-        with impatient_server(harness, url, tmp_path, through_proxy) as (server, key):
+        with impatient_server(url, tmp_path, through_proxy) as (server, key):
             yield server, proxy, key
     finally:
         proxy.close()
@@ -160,10 +165,10 @@ def test_a_frozen_postgresql_answers_503_within_the_timeout(proxied) -> None:
 
 
 @pytest.fixture
-def locked_server(harness, backend, tmp_path) -> Iterator[tuple[Any, str, str]]:
-    url, drop = harness.new_database(backend, tmp_path)
+def locked_server(backend, tmp_path) -> Iterator[tuple[Any, str, str]]:
+    url, drop = new_database(backend, tmp_path)
     try:
-        with impatient_server(harness, url, tmp_path) as (server, key):
+        with impatient_server(url, tmp_path) as (server, key):
             yield server, url, key
     finally:
         drop()

@@ -23,6 +23,7 @@ from typing import Any
 
 import httpx
 import pytest
+from tests.harness.http import openapi_document
 from websockets.sync.client import ClientConnection, connect
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -178,7 +179,7 @@ def origin(docs_server: Any) -> str:
 @pytest.fixture(scope="module")
 def operations(docs_server: Any) -> dict[str, tuple[str, str]]:
     """operationId -> (METHOD, path) of every operation in the OpenAPI document."""
-    spec = httpx.get(f"{docs_server.url}/openapi.json", timeout=WAIT_SECONDS).json()
+    spec = openapi_document(docs_server)
     return {
         operation["operationId"]: (method.upper(), path)
         for path, methods in spec["paths"].items()

@@ -11,14 +11,13 @@ is checked but not stored, docs/compatibility.md ("request bodies") says why.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import httpx
 import pytest
-from tests.api.apisupport import ADD, add, assert_nothing_stored, assert_v1_error, new_emails
-
-ENROL = "/rest/v1/add_prospects_campaign"
+from tests.harness.http import assert_v1_error, openapi_document
+from tests.harness.names import new_emails
+from tests.harness.prospects import ADD, ENROL, add, assert_nothing_stored, enrol
 
 # The prospect fields of the body examples of all four pages, besides email and status.
 PROSPECT_FIELDS = (
@@ -62,22 +61,13 @@ def in_campaign(client: httpx.Client, campaign_id: int, prospect_id: int) -> dic
     return found(client, prospect_id, campaigns_id=str(campaign_id))
 
 
-def enrol(
-    client: httpx.Client, campaign: dict[str, Any], prospects: list[dict[str, Any]], **fields: Any
-) -> Any:
-    """POST add_prospects_campaign; asserts 200 and returns the per-prospect outcomes."""
-    response = client.post(ENROL, json={"campaign": campaign, "prospects": prospects, **fields})
-    assert response.status_code == 200, response.text
-    return response.json()["prospects"]
-
-
 @pytest.fixture(scope="module")
 def campaign_id(cli, shared_account, tmp_path_factory) -> int:
-    path = tmp_path_factory.mktemp("campaigns") / "c.csv"
-    path.write_text("name,status\nDocumented fields,RUNNING\n")
-    output = cli("campaigns", "import", str(path), "--account", shared_account.name, "--json")
-    (loaded,) = json.loads(output.strip().splitlines()[-1])
-    return loaded["id"]
+    directory = tmp_path_factory.mktemp("campaigns")
+    (loaded,) = cli.import_campaigns(
+        shared_account.name, directory, [("Documented fields", "RUNNING")]
+    ).values()
+    return loaded
 
 
 # --- "Add prospects to database" / "Update prospects in database" ------------------------------
@@ -420,8 +410,7 @@ def test_update_in_a_campaign_needs_force_for_a_prospect_that_is_not_active(shar
 
 def test_the_openapi_document_lists_every_documented_field(server) -> None:
     """The document agrees: each endpoint's body lists the fields of its two pages."""
-    with server.client() as client:
-        spec = client.get("/openapi.json").json()
+    spec = openapi_document(server)
 
     def schema(node: dict[str, Any]) -> dict[str, Any]:
         while "$ref" in node:

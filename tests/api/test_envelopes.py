@@ -10,16 +10,18 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from tests.api.apisupport import (
-    ADD,
+from tests.harness.cli import Cli
+from tests.harness.database import new_database
+from tests.harness.http import (
     V1_CODES,
     V1_UNKNOWN_BODY,
     assert_no_trace,
     assert_v1_error,
     assert_v2_error,
-    new_emails,
     raw_request,
 )
+from tests.harness.names import new_emails
+from tests.harness.prospects import ADD
 
 ENRICHMENTS = "/rest/v2/lead_finder/prospects/enrichments"
 KEYS = {
@@ -113,12 +115,12 @@ def drop_prospects_table(database_url: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def broken(harness, backend, launch, tmp_path_factory) -> Any:
+def broken(backend, launch, tmp_path_factory) -> Any:
     """A server on its own database, with an account, whose prospects table is then dropped."""
-    url, drop = harness.new_database(backend, tmp_path_factory.mktemp("broken"))
+    url, drop = new_database(backend, tmp_path_factory.mktemp("broken"))
     server = launch(database_url=url)
     name = f"broken-{backend}"
-    key = harness.Cli(url).create_account(name).api_key
+    key = Cli(url).create_account(name).api_key
     drop_prospects_table(url)
     yield server, key
     server.stop()

@@ -8,7 +8,8 @@ import sqlite3
 from typing import Any
 
 import pytest
-from tests.api.apisupport import hold
+from tests.harness.database import new_database
+from tests.harness.http import hold
 
 READY_CHECKS = {"database", "migrations"}
 
@@ -54,8 +55,8 @@ def test_the_service_pages_need_no_key_and_wait_in_no_line(server, account) -> N
             request.close()
 
 
-def test_a_database_behind_this_codes_migrations_is_not_ready(harness, backend, launch, tmp_path) -> None:
-    url, drop = harness.new_database(backend, tmp_path)
+def test_a_database_behind_this_codes_migrations_is_not_ready(backend, launch, tmp_path) -> None:
+    url, drop = new_database(backend, tmp_path)
     try:
         server = launch(database_url=url)
         with server.client() as client:
@@ -94,12 +95,6 @@ def set_schema_revision(database_url: str, revision: str) -> None:
             await conn.close()
 
     asyncio.run(update())
-
-
-@pytest.fixture(scope="module")
-def spec(server) -> dict[str, Any]:
-    with server.client() as client:
-        return client.get("/openapi.json").json()
 
 
 @pytest.mark.parametrize("path", ["/healthz", "/readyz", "/health"])

@@ -8,18 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.api.apisupport import (
-    ADD,
-    add_emails,
-    assert_no_trace,
-    assert_nothing_stored,
-    assert_v1_error,
-    assert_v2_error,
-    new_emails,
-)
+from tests.harness.enrichment import QUEUE
+from tests.harness.http import assert_no_trace, assert_v1_error, assert_v2_error
+from tests.harness.names import new_emails
+from tests.harness.prospects import ADD, add_emails, assert_nothing_stored
 
 CAMPAIGN = "/rest/v1/add_prospects_campaign"
-QUEUE = "/rest/v2/lead_finder/prospects/enrichments"
 STATUSES = "/rest/v2/lead_finder/prospects/enrichments/statuses/query"
 NUL = "\u0000"
 TOO_BIG = 2**63  # one past the largest 64-bit integer

@@ -6,7 +6,6 @@ when a connection is saved."""
 from __future__ import annotations
 
 import asyncio
-import base64
 from collections.abc import Callable
 from typing import Any
 
@@ -16,17 +15,21 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
-from tests.api.apisupport import (
+from tests.harness.database import new_database
+from tests.harness.http import (
     V1_NO_PERMISSION_MSGS,
     V1_SESSION_BODY,
     V1_TOO_MANY_BODY,
     answered_early,
     assert_v1_error,
     assert_v2_error,
+    b64,
     hold,
-    new_emails,
+    openapi_document,
     raw_request,
 )
+from tests.harness.names import new_emails
+from tests.harness.server import start_server
 
 from leadpecker.accounts.service import hash_key
 from leadpecker.kit.db import async_database_url
@@ -36,10 +39,6 @@ ME = "/rest/v1/me"
 USERS = "/rest/v2/users"
 NO_API_ADDON = "You need to have an API keys addon to access our API."
 UNKNOWN_KEY = "lp_not_a_key_of_anybody_000000000000000"
-
-
-def b64(value: str) -> str:
-    return base64.b64encode(value.encode()).decode()
 
 
 @pytest.fixture
@@ -371,7 +370,7 @@ def test_accounts_create_refuses_a_wrong_owner_email_and_creates_nothing(cli) ->
 
 
 def test_both_are_in_the_openapi_document(server) -> None:
-    spec = httpx.get(f"{server.url}/openapi.json").json()
+    spec = openapi_document(server)
     me, users = spec["paths"][ME]["get"], spec["paths"][USERS]["get"]
     assert set(spec["paths"][ME]) == set(spec["paths"][USERS]) == {"get"}
     for operation, envelope in ((me, "V1Error"), (users, "V2Error")):
@@ -387,10 +386,10 @@ def test_both_are_in_the_openapi_document(server) -> None:
     assert set(spec["components"]["schemas"]["UserOut"]["properties"]) == {"id", "name", "email", "role"}
 
 
-def test_accounts_that_existed_before_the_upgrade_get_their_owner(backend, harness, tmp_path) -> None:
+def test_accounts_that_existed_before_the_upgrade_get_their_owner(backend, tmp_path) -> None:
     """Migration 0008 gives every existing account its owner: an admin named like the account,
     with no email yet; the account's key then answers /me and /users."""
-    url, drop = harness.new_database(backend, tmp_path)
+    url, drop = new_database(backend, tmp_path)
     config = alembic_config(url)
     before = ScriptDirectory.from_config(config).get_revision("0008").down_revision
     try:
@@ -398,7 +397,7 @@ def test_accounts_that_existed_before_the_upgrade_get_their_owner(backend, harne
         key = "lp_before_0008_identity_key_000000000000"
         asyncio.run(_insert_account(url, "Old Account", key))
         upgrade_to_head(url)
-        server = harness.start_server(url, tmp_path)
+        server = start_server(url, tmp_path)
         try:
             with server.client(key) as api:
                 me, users = api.get(ME).json(), api.get(USERS).json()

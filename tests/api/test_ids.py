@@ -3,7 +3,8 @@ never reach somebody else's prospect through it (on both databases)."""
 
 from __future__ import annotations
 
-from tests.api.apisupport import add_emails, new_emails
+from tests.harness.names import new_emails
+from tests.harness.prospects import add_emails
 
 
 def _search_by_id(api, prospect_id: int) -> object:

@@ -2,7 +2,7 @@
 /rest/v1/add_prospects_list`` answers per prospect in request order, ``update`` changes only
 the keys sent, and ``DELETE /rest/v1/prospects`` answers per id.
 
-Stored field values are read from the database (apisupport.stored_prospect): the API has no
+Stored field values are read from the database (``database.stored_prospect``): the API has no
 endpoint that returns them yet.
 """
 
@@ -12,15 +12,10 @@ import json
 from typing import Any
 
 import pytest
-from tests.api.apisupport import (
-    ADD,
-    add,
-    add_emails,
-    new_emails,
-    raw_request,
-    statuses,
-    stored_prospect,
-)
+from tests.harness.database import stored_prospect
+from tests.harness.http import raw_request
+from tests.harness.names import new_emails
+from tests.harness.prospects import ADD, add, add_emails, statuses
 
 
 @pytest.fixture

@@ -21,19 +21,15 @@ from typing import Any
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
-from tests.api.apisupport import add_emails, answered_early, hold, new_emails, statuses
-from tests.enrichment.enrichsupport import (
-    PRICE,
-    Store,
-    add_prospects,
-    full_lead,
-    queue,
-    wait_until_processed,
-    write_leads,
-)
+from tests.harness.cli import Cli
+from tests.harness.database import new_database
+from tests.harness.enrichment import PRICE, Store, full_lead, queue, wait_until_processed, write_leads
+from tests.harness.http import answered_early, hold
+from tests.harness.names import new_emails
+from tests.harness.prospects import ADD, add_emails, add_prospects, statuses
+from tests.harness.server import start_server
 
 SEARCH = "/rest/v1/prospects"
-ADD = "/rest/v1/add_prospects_list"
 ENRICHMENTS = "/rest/v2/lead_finder/prospects/enrichments"
 
 
@@ -163,11 +159,11 @@ def test_a_rate_limit_refusal_is_counted_by_api(standalone) -> None:
 
 
 @pytest.fixture(scope="module")
-def queueing(harness, backend, tmp_path_factory) -> Iterator[tuple[Any, str, Path]]:
+def queueing(backend, tmp_path_factory) -> Iterator[tuple[Any, str, Path]]:
     """A database of its own, with a server that queues but has no worker."""
     workdir = tmp_path_factory.mktemp(f"queueing-{backend}")
-    url, drop = harness.new_database(backend, workdir)
-    server = harness.start_server(url, workdir, worker_embedded="false")
+    url, drop = new_database(backend, workdir)
+    server = start_server(url, workdir, worker_embedded="false")
     yield server, url, workdir
     server.stop()
     drop()
@@ -178,15 +174,13 @@ def items(scrape: Scrape) -> dict[str, float]:
     return {outcome: scrape("leadpecker_enrichment_items_total", outcome=outcome) for outcome in outcomes}
 
 
-def test_an_enrichment_run_counts_its_items_by_outcome_and_the_credits_charged(
-    harness, queueing, tmp_path
-) -> None:
+def test_an_enrichment_run_counts_its_items_by_outcome_and_the_credits_charged(queueing, tmp_path) -> None:
     server, url, workdir = queueing
     run = uuid.uuid4().hex[:8]
     matched = [f"found{i}-{run}@example.com" for i in range(3)]
     unknown = [f"unknown{i}-{run}@example.com" for i in range(2)]
     retried = [f"retried{i}-{run}@example.com" for i in range(2)]  # leads exist, but they give up
-    cli = harness.Cli(url)
+    cli = Cli(url)
     leads = write_leads(tmp_path / "leads.csv", [full_lead(email) for email in matched + retried])
     assert "leads, 5 rows: 5 inserted" in cli("leads", "import", str(leads))
     account = cli.create_account(f"obs-{run}")
@@ -205,7 +199,7 @@ def test_an_enrichment_run_counts_its_items_by_outcome_and_the_credits_charged(
             f"UPDATE enrichment_items SET attempts = 2 WHERE prospect_email IN ({placeholders})"
         )
 
-        worker = harness.start_server(url, workdir, worker_max_attempts="2")
+        worker = start_server(url, workdir, worker_max_attempts="2")
         try:
             wait_until_processed(client, batch)
             # A new process: its counters started at zero. They move when a finish commits.
@@ -359,12 +353,12 @@ def test_no_log_line_holds_an_email_a_body_or_a_key_even_at_debug(launch, accoun
 
 
 @pytest.fixture(scope="module")
-def broken(harness, backend, launch, tmp_path_factory) -> Iterator[tuple[Any, Any]]:
+def broken(backend, launch, tmp_path_factory) -> Iterator[tuple[Any, Any]]:
     """A server on a database whose prospects table was dropped behind its back: every
     statement on it fails, and its error names the statement."""
-    url, drop = harness.new_database(backend, tmp_path_factory.mktemp("broken"))
+    url, drop = new_database(backend, tmp_path_factory.mktemp("broken"))
     server = launch(database_url=url, log_level="debug")
-    account = harness.Cli(url).create_account(f"broken-{backend}")
+    account = Cli(url).create_account(f"broken-{backend}")
     Store(url).execute("DROP TABLE prospects" + ("" if url.startswith("sqlite") else " CASCADE"))
     yield server, account
     server.stop()
@@ -382,11 +376,11 @@ def test_a_failing_statement_is_logged_without_its_bound_values(broken) -> None:
     assert searched not in log  # … but not with what
 
 
-def test_the_statistics_keepers_lines_appear_in_serves_log(harness, tmp_path) -> None:
-    url, _ = harness.new_database("sqlite", tmp_path)
-    server = harness.start_server(url, tmp_path, sqlite_statistics_seconds="0.2")
+def test_the_statistics_keepers_lines_appear_in_serves_log(tmp_path) -> None:
+    url, _ = new_database("sqlite", tmp_path)
+    server = start_server(url, tmp_path, sqlite_statistics_seconds="0.2")
     try:
-        harness.Cli(url).create_account("statistics")  # rows in tables without statistics
+        Cli(url).create_account("statistics")  # rows in tables without statistics
         wait_for_log(server, "INFO leadpecker.statistics planner statistics refreshed for")
     finally:
         server.stop()

@@ -7,12 +7,7 @@ import re
 from typing import Any
 
 import pytest
-from tests.api.apisupport import openapi_document, resolve_schema
-
-
-@pytest.fixture(scope="module")
-def spec(server) -> dict[str, Any]:
-    return openapi_document(server)
+from tests.harness.http import resolve_schema
 
 
 def assert_v1_error_responses(spec: dict[str, Any], operation: dict[str, Any]) -> None:

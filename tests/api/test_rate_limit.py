@@ -1,9 +1,9 @@
 """The per-key rate limit over HTTP: one request in flight, six waiting, anything
 beyond refused at once with the reference's v1 409; a waiting request gives up after the wait.
 
-The requests that occupy the line are slow clients (apisupport.HeldRequest): their bodies
-arrive only when the test says so, which holds a slot as long as needed with no timing. The
-line is known to be full when a newcomer is refused, whatever order the requests arrived in.
+The requests that occupy the line are slow clients (``tests.harness.http.HeldRequest``): their
+bodies arrive only when the test says so, which holds a slot as long as needed with no timing.
+The line is known to be full when a newcomer is refused, whatever order the requests arrived in.
 """
 
 from __future__ import annotations
@@ -12,66 +12,16 @@ import base64
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import pytest
-from tests.api.apisupport import (
-    V1_TOO_MANY_BODY,
-    HeldRequest,
-    add_body,
-    add_emails,
-    answered_early,
-    hold,
-    new_emails,
-    raw_request,
-    redis_reachable,
-    statuses,
-)
+from tests.harness.http import V1_TOO_MANY_BODY, add_body, answered_early, raw_request
+from tests.harness.names import new_emails
+from tests.harness.outages import redis_reachable
+from tests.harness.prospects import add_emails, statuses
+from tests.harness.rate_limit import LINE, assert_refused, assert_served
 
-LINE = 1 + 6  # in flight + waiting
 REDIS_URL = "redis://127.0.0.1:6379/0"
-
-
-class Line:
-    """Held requests of one key, closed at the end of the test."""
-
-    def __init__(self) -> None:
-        self.held: list[HeldRequest] = []
-
-    def hold(self, server: Any, key: str, count: int) -> list[HeldRequest]:
-        new = hold(server.url, key, count)
-        self.held += new
-        return new
-
-    def close(self) -> None:
-        for request in self.held:
-            request.close()
-
-
-@pytest.fixture
-def line() -> Iterator[Line]:
-    requests = Line()
-    yield requests
-    requests.close()
-
-
-def assert_refused(requests: list[HeldRequest]) -> None:
-    for request in requests:
-        response = request.read()
-        assert response.status_code == 409, response.text
-        assert response.json() == V1_TOO_MANY_BODY
-
-
-def assert_served(requests: list[HeldRequest]) -> None:
-    # Every body first: whichever of them holds the slot must be able to finish.
-    for request in requests:
-        request.send_rest()
-    for request in requests:
-        response = request.read()
-        assert response.status_code == 200, response.text
-        assert statuses(response.json()["prospects"]) == ["OK"]
 
 
 def test_beyond_one_in_flight_and_six_waiting_the_v1_answer_is_409_at_once(server, account, line) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from tests.api.apisupport import redis_reachable
+from tests.harness.outages import redis_reachable
 
 from leadpecker.http.ratelimit import LocalRateLimiter, RedisRateLimiter
 from leadpecker.kit.errors import TooManyRequests

@@ -15,17 +15,17 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from tests.api import test_rate_limit
-from tests.api.apisupport import add_emails, answered_early, new_emails, statuses
-from tests.api.outagesupport import PrivateRedis
-from tests.api.test_rate_limit import LINE, assert_refused, assert_served
+from tests.harness.http import answered_early
+from tests.harness.names import new_emails
+from tests.harness.outages import PrivateRedis
+from tests.harness.prospects import add_emails, statuses
+from tests.harness.rate_limit import LINE, assert_refused, assert_served
 
 from leadpecker.http.ratelimit import RedisRateLimiter
 from leadpecker.kit.errors import TooManyRequests
 
 FELL_BACK = "the rate limit falls back to a per-process line"
 RETURNED = "the rate limit is shared through Redis again"
-line = test_rate_limit.line  # the fixture: held requests, closed at the end of the test
 
 
 @pytest.fixture

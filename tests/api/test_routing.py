@@ -5,7 +5,7 @@ built from the Host header."""
 from __future__ import annotations
 
 import pytest
-from tests.api.apisupport import assert_v1_error, assert_v2_error, raw_request
+from tests.harness.http import assert_v1_error, assert_v2_error, raw_request
 
 
 @pytest.mark.parametrize(

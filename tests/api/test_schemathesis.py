@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.api.apisupport import new_emails
+from tests.harness.names import new_emails
 
 CONFIG = """
 # GET /rest/v1/prospects: its search, diff and sort parameters have grammars (field=value lists

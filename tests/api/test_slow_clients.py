@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from tests.api.apisupport import ADD
+from tests.harness.prospects import ADD
 
 TIMEOUT = 1.0  # the server's header and body time limits in this module
 

@@ -17,20 +17,20 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.api.apisupport import (
+from tests.harness.http import (
     V1_SESSION_BODY,
     V1_TOO_MANY_BODY,
-    add,
-    add_emails,
     assert_v1_error,
     hold,
-    new_emails,
+    openapi_document,
     raw_request,
 )
+from tests.harness.names import new_emails
+from tests.harness.prospects import add, add_emails
+from tests.harness.rate_limit import LINE
 
 STOP = "/rest/v1/stop_followups"
 SEARCH = "/rest/v1/prospects"
-LINE = 1 + 6  # the rate limit: one in flight, six waiting
 # Enrolment status before → after: follow-ups still planned stop; an ended sequence stays.
 ENROLMENTS = {
     "ACTIVE": "BLACKLIST",
@@ -59,10 +59,7 @@ def npm_blacklist(server: Any, key: str, email: str) -> Any:
 def enrol_everywhere(cli: Any, account: Any, directory: Path, email: str) -> dict[str, int]:
     """One campaign per enrolment status, the prospect enrolled in each with that status;
     campaign name (the status) → id."""
-    campaigns = directory / f"campaigns-{account.name}.csv"
-    campaigns.write_text("name,status\n" + "".join(f"{status},RUNNING\n" for status in ENROLMENTS))
-    output = cli("campaigns", "import", str(campaigns), "--account", account.name, "--json")
-    ids = {c["name"]: c["id"] for c in json.loads(output.strip().splitlines()[-1])}
+    ids = cli.import_campaigns(account.name, directory, [(status, "RUNNING") for status in ENROLMENTS])
     enrolments = directory / f"enrolments-{account.name}.csv"
     enrolments.write_text(
         "campaign,email,status,interested\n"
@@ -241,8 +238,7 @@ def test_the_rate_limit_applies_with_the_v1_answer(server, account) -> None:
 
 
 def test_the_openapi_document_describes_it(server) -> None:
-    with server.client() as client:
-        spec = client.get("/openapi.json").json()
+    spec = openapi_document(server)
     operation = spec["paths"][STOP]["post"]
     body = operation["requestBody"]["content"]["application/json"]["schema"]
     body = spec["components"]["schemas"][body["$ref"].rsplit("/", 1)[-1]]

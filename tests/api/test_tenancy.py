@@ -5,7 +5,9 @@ exactly like one that does not exist."""
 from __future__ import annotations
 
 import pytest
-from tests.api.apisupport import add, add_emails, new_emails, statuses, stored_prospect
+from tests.harness.database import stored_prospect
+from tests.harness.names import new_emails
+from tests.harness.prospects import add, add_emails, statuses
 
 
 @pytest.fixture

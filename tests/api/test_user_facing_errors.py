@@ -24,42 +24,38 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
-from tests.api.apisupport import (
+from tests.harness.cli import Cli
+from tests.harness.database import fetch, new_database, stored_prospect
+from tests.harness.http import (
     V1_NO_PERMISSION_MSGS,
     V1_SESSION_BODY,
     V1_TOO_MANY_BODY,
     V1_UNKNOWN_BODY,
     HeldRequest,
-    add_emails,
     answered_early,
     assert_no_trace,
-    assert_nothing_stored,
     assert_v1_error,
     assert_v2_error,
     hold,
-    new_emails,
-    statuses,
-    stored_prospect,
+    v2_operations,
 )
-from tests.dbcheck import fetch
+from tests.harness.names import new_emails
+from tests.harness.prospects import ENROL, add_emails, assert_nothing_stored, statuses
+from tests.harness.rate_limit import LINE
+from tests.harness.server import start_server
 
 from leadpecker.kit.db import async_database_url
 
 SEARCH = "/rest/v1/prospects"
-ENROL = "/rest/v1/add_prospects_campaign"
 NO_MATCH = {"message": "There are no prospects matching the given criteria."}
-LINE = 1 + 6  # the rate limit's defaults: in flight + waiting
 BODY_LIMIT = 2048  # the tight_server's LEADPECKER_MAX_BODY_BYTES
 DEFAULT_MAX_PROSPECTS = 20_000
 
 
 def new_campaign(cli: Any, account: Any, directory: Any) -> int:
     """A campaign of the account, loaded the operator's way; its id."""
-    path = directory / f"campaign-{account.name}.csv"
-    path.write_text("name,status\nSaaS in America,RUNNING\n")
-    output = cli("campaigns", "import", str(path), "--account", account.name, "--json")
-    [campaign] = json.loads(output.strip().splitlines()[-1])
-    return campaign["id"]
+    [campaign] = cli.import_campaigns(account.name, directory, [("SaaS in America", "RUNNING")]).values()
+    return campaign
 
 
 def enrol_body(campaign_id: int, emails: list[str], **extra: Any) -> dict[str, Any]:
@@ -117,16 +113,16 @@ def rename_table(database_url: str, table: str) -> None:
 
 
 @pytest.fixture
-def broken(harness: Any, backend: str, tmp_path: Any) -> Iterator[Callable[[str], tuple[Any, Any, int]]]:
+def broken(backend: str, tmp_path: Any) -> Iterator[Callable[[str], tuple[Any, Any, int]]]:
     """broken(table): a server on a database of its own with an account, a campaign and a
     prospect, whose ``table`` is then renamed; returns (server, account, campaign id)."""
     made: list[tuple[Any, Callable[[], None]]] = []
 
     def make(table: str) -> tuple[Any, Any, int]:
-        url, drop = harness.new_database(backend, tmp_path)
-        server = harness.start_server(url, tmp_path)
+        url, drop = new_database(backend, tmp_path)
+        server = start_server(url, tmp_path)
         made.append((server, drop))
-        cli = harness.Cli(url)
+        cli = Cli(url)
         account = cli.create_account(f"broken-{table}")
         campaign_id = new_campaign(cli, account, tmp_path)
         with server.client(account.api_key) as client:
@@ -273,7 +269,7 @@ def test_an_enrolment_body_over_the_limit_is_413_and_writes_nothing(
     standalone, tight_server, tmp_path
 ) -> None:
     account = standalone.account()
-    campaign_id = new_campaign(standalone.harness.Cli(standalone.url), account, tmp_path)
+    campaign_id = new_campaign(Cli(standalone.url), account, tmp_path)
     emails = new_emails(12)
     body = json.dumps(enrol_body(campaign_id, emails, first_name="x" * 200)).encode()
     assert len(body) > BODY_LIMIT
@@ -317,23 +313,6 @@ def test_the_limit_is_the_setting_and_a_full_request_is_enrolled(launch, account
 
 
 # --- 413 on every v2 endpoint -----------------------------------------------------------------
-
-
-def v2_operations(server: Any) -> list[tuple[str, str, bool]]:
-    """(method, path, takes a body) of every /rest/v2 operation the OpenAPI document lists,
-    path parameters filled in: a new endpoint is covered without touching this test."""
-    with server.client() as client:
-        paths = client.get("/openapi.json").json()["paths"]
-    return [
-        (
-            method.upper(),
-            re.sub(r"\{[^}]+\}", "00000000-0000-4000-8000-000000000000", path),
-            "requestBody" in op,
-        )
-        for path, operations in paths.items()
-        if path.startswith("/rest/v2/")
-        for method, op in operations.items()
-    ]
 
 
 def test_every_v2_endpoint_refuses_a_body_over_the_limit_with_413(standalone, tight_server) -> None:

@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from tests.api.apisupport import (
-    answered_early,
-    assert_v2_error,
-    hold,
-    openapi_document,
-    resolve_schema,
-    statuses,
-)
-from tests.blacklist.blacklistsupport import DOMAINS, EMAILS
-
-LINE = 1 + 6  # one request in flight, six waiting
-
-
-@pytest.fixture(scope="module")
-def spec(server) -> dict[str, Any]:
-    return openapi_document(server)
+from tests.harness.blacklist import DOMAINS, EMAILS
+from tests.harness.http import answered_early, assert_v2_error, hold, resolve_schema
+from tests.harness.prospects import statuses
+from tests.harness.rate_limit import LINE
 
 
 @pytest.mark.parametrize(("path", "key"), [(EMAILS, "emails"), (DOMAINS, "domains")])

@@ -4,8 +4,9 @@ example, the paging and filters, and every documented error in the v2 envelope."
 from __future__ import annotations
 
 import pytest
-from tests.api.apisupport import assert_v2_error, raw_request
-from tests.blacklist.blacklistsupport import DOMAINS, EMAILS, call, tag
+from tests.harness.blacklist import DOMAINS, EMAILS, call
+from tests.harness.http import assert_v2_error, raw_request
+from tests.harness.names import tag
 
 DOC_EMAILS = [
     "wrong@baddomain.com",

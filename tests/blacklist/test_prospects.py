@@ -9,32 +9,17 @@ account's lists are nobody else's."""
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import pytest
-from tests.api.apisupport import statuses
-from tests.blacklist.blacklistsupport import DOMAINS, EMAILS, SEARCH, call, global_status, tag
+from tests.harness.blacklist import DOMAINS, EMAILS, SEARCH, call, global_status
+from tests.harness.names import tag
+from tests.harness.prospects import add, enrol, statuses
 
 
 @pytest.fixture
 def campaign_id(cli, account, tmp_path) -> int:
     """A RUNNING campaign of ``account``: one that would mail its prospects."""
-    path = tmp_path / "campaigns.csv"
-    path.write_text("name,status\nOutreach,RUNNING\n")
-    (campaign,) = json.loads(
-        cli("campaigns", "import", str(path), "--account", account.name, "--json").splitlines()[-1]
-    )
-    return campaign["id"]
-
-
-def add(api, *prospects: dict[str, Any]) -> list[dict[str, Any]]:
-    return call(api, "POST", "/rest/v1/add_prospects_list", {"prospects": list(prospects)})["prospects"]
-
-
-def enrol(api, campaign_id: int, *emails: str) -> list[dict[str, Any]]:
-    body = {"campaign": {"campaign_id": campaign_id}, "prospects": [{"email": email} for email in emails]}
-    return call(api, "POST", "/rest/v1/add_prospects_campaign", body)["prospects"]
+    (campaign,) = cli.import_campaigns(account.name, tmp_path, [("Outreach", "RUNNING")]).values()
+    return campaign
 
 
 def campaign_status(api, campaign_id: int, email: str) -> str:
@@ -47,8 +32,10 @@ def test_blacklisting_leaves_existing_prospects_as_they_are(api, campaign_id) ->
     in the database and in their campaign, visible at once in v1 search."""
     run = tag()
     by_email, by_domain = f"erlich@{run}-bachmanity.com", f"jared@{run}-piedpiper.com"
-    assert statuses(add(api, {"email": by_email}, {"email": by_domain})) == ["OK", "OK"]
-    assert statuses(enrol(api, campaign_id, by_email, by_domain)) == ["OK", "OK"]
+    assert statuses(add(api, [{"email": by_email}, {"email": by_domain}])) == ["OK", "OK"]
+    assert statuses(
+        enrol(api, {"campaign_id": campaign_id}, [{"email": by_email}, {"email": by_domain}])
+    ) == ["OK", "OK"]
     call(api, "POST", EMAILS, {"emails": [by_email]})
     call(api, "POST", DOMAINS, {"domains": [f"{run}-piedpiper.com", f"%{run}%"]})
     for email in (by_email, by_domain):
@@ -69,8 +56,10 @@ def test_a_prospect_added_after_its_email_or_domain_is_added_and_enrolled_as_any
     listed, on_listed_domain, in_campaign = f"a@{run}.com", f"b@{run}-gone.io", f"c@{run}-gone.io"
     call(api, "POST", EMAILS, {"emails": [listed]})
     call(api, "POST", DOMAINS, {"domains": [f"{run}-gone.io"]})
-    assert statuses(add(api, {"email": listed}, {"email": on_listed_domain})) == ["OK", "OK"]
-    assert statuses(enrol(api, campaign_id, listed, in_campaign)) == ["OK", "OK"]
+    assert statuses(add(api, [{"email": listed}, {"email": on_listed_domain}])) == ["OK", "OK"]
+    assert statuses(
+        enrol(api, {"campaign_id": campaign_id}, [{"email": listed}, {"email": in_campaign}])
+    ) == ["OK", "OK"]
     for email in (listed, on_listed_domain, in_campaign):
         assert global_status(api, email) == "ACTIVE"
     assert campaign_status(api, campaign_id, in_campaign) == "ACTIVE"
@@ -81,7 +70,7 @@ def test_removal_from_the_blacklist_leaves_a_blacklisted_prospect_blacklisted(ap
     doesn't change the status of a prospect previously set to BLACKLISTED."""
     run = tag()
     email = f"gavin@{run}-hooli.com"
-    assert statuses(add(api, {"email": email, "status": "BLACKLIST"})) == ["OK"]
+    assert statuses(add(api, [{"email": email, "status": "BLACKLIST"}])) == ["OK"]
     call(api, "POST", EMAILS, {"emails": [email]})
     call(api, "POST", DOMAINS, {"domains": [f"{run}-hooli.com"]})
     assert call(api, "DELETE", EMAILS, {"emails": [email]}) == {"emails": [email]}

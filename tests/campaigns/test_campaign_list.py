@@ -17,17 +17,20 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.api.apisupport import (
+from tests.harness.files import write_new
+from tests.harness.http import (
     V1_SESSION_BODY,
     V1_TOO_MANY_BODY,
     answered_early,
     assert_v1_error,
     hold,
+    openapi_document,
     raw_request,
 )
+from tests.harness.prospects import ADD
+from tests.harness.rate_limit import LINE
 
 LIST = "/rest/v1/campaign_list"
-ADD = "/rest/v1/add_prospects_list"
 NO_CAMPAIGNS = {"message": "There are no campaigns."}
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+0000$")
 # The keys of a campaign, in the order of the docs page "GET campaign list v1".
@@ -39,18 +42,11 @@ STATS_KEYS = {
     "prospects", "sent", "delivery", "opened", "clicked", "replied", "autoreplied", "bounced",
     "invalid", "optout", "check", "queue", "interested", "maybe_later", "not_interested", "emails",
 }  # fmt: skip
-LINE = 1 + 6  # the rate limit: one request in flight, six waiting
-
-
-def write(directory: Path, text: str) -> str:
-    path = directory / f"{uuid.uuid4().hex[:8]}.csv"
-    path.write_text(text)
-    return str(path)
 
 
 def import_campaigns(cli: Any, account: Any, directory: Path, csv: str) -> dict[str, int]:
     """``leadpecker campaigns import --json``: name → id."""
-    output = cli("campaigns", "import", write(directory, csv), "--account", account.name, "--json")
+    output = cli("campaigns", "import", write_new(directory, csv), "--account", account.name, "--json")
     return {c["name"]: c["id"] for c in json.loads(output.strip().splitlines()[-1])}
 
 
@@ -193,7 +189,7 @@ def load_stats_scenario(cli: Any, api: httpx.Client, account: Any, directory: Pa
         for name, (status, interest, _) in STATS_SCENARIO.items()
     )
     enrolments += f"Other,{emails['p4']},ACTIVE,INTERESTED\n"
-    cli("enrolments", "import", write(directory, enrolments), "--account", account.name)
+    cli("enrolments", "import", write_new(directory, enrolments), "--account", account.name)
     events = ["email,campaign,kind,occurred_at,url"]
     for name, (_, _, kinds) in STATS_SCENARIO.items():
         for minute, kind in enumerate(kinds):
@@ -203,7 +199,7 @@ def load_stats_scenario(cli: Any, api: httpx.Client, account: Any, directory: Pa
     events.append(f"{emails['p4']},Other,SENT,2025-02-11T10:00:00Z,")
     events.append(f"{emails['p4']},Other,REPLIED,2025-02-11T11:00:00Z,")
     events.append(f"{emails['p6']},,SENT,2025-02-11T10:00:00Z,")
-    cli("activity", "import", write(directory, "\n".join(events) + "\n"), "--account", account.name)
+    cli("activity", "import", write_new(directory, "\n".join(events) + "\n"), "--account", account.name)
     return ids
 
 
@@ -471,7 +467,7 @@ def test_reimporting_sets_only_the_columns_given(cli, account, api, tmp_path) ->
      ("created", "yesterday")],
 )  # fmt: skip
 def test_a_wrong_value_rejects_the_row_naming_its_column(cli, account, tmp_path, column, value) -> None:
-    path = write(tmp_path, f"name,{column}\nGood,\nBad,{value}\n")
+    path = write_new(tmp_path, f"name,{column}\nGood,\nBad,{value}\n")
     result = cli.run("campaigns", "import", path, "--account", account.name)
     assert result.exit_code == 3, result.output
     assert f"rejected {path}:3: {column}:" in result.stderr
@@ -493,10 +489,10 @@ def test_jsonl_rows_take_typed_values(cli, account, api, tmp_path) -> None:
 
 
 def test_the_endpoint_is_in_the_openapi_document(server) -> None:
-    operation = httpx.get(f"{server.url}/openapi.json").json()["paths"][LIST]["get"]
+    document = openapi_document(server)
+    operation = document["paths"][LIST]["get"]
     assert {parameter["name"] for parameter in operation["parameters"]} == {"status", "id"}
     assert {"200", "400", "401", "403", "409", "500"} <= set(operation["responses"])
-    document = httpx.get(f"{server.url}/openapi.json").json()
     schemas = document["components"]["schemas"]
     assert list(schemas["CampaignOut"]["properties"]) == [*KEYS[:-1], "stats", "error"]
     assert set(schemas["CampaignStatsOut"]["properties"]) == STATS_KEYS

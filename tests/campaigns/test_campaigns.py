@@ -4,16 +4,10 @@ activity roll-ups, and removing prospects from campaigns only."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-from tests.dbcheck import fetch
-
-
-def write(tmp_path: Path, name: str, text: str) -> str:
-    path = tmp_path / name
-    path.write_text(text)
-    return str(path)
+from tests.harness.database import fetch
+from tests.harness.files import write
 
 
 @pytest.fixture
@@ -22,7 +16,7 @@ def campaigns(cli, account, tmp_path) -> dict[str, int]:
     output = cli(
         "campaigns",
         "import",
-        write(tmp_path, "c.csv", "name,status\nSaaS in America,RUNNING\nSaaS in Europe,\n"),
+        write(tmp_path / "c.csv", "name,status\nSaaS in America,RUNNING\nSaaS in Europe,\n"),
         "--account",
         account.name,
         "--json",
@@ -49,7 +43,7 @@ def enrol(api, campaign_id: int, *prospects: dict, **flags) -> tuple[int, dict]:
 
 def test_reimporting_a_campaign_name_updates_its_status(cli, account, campaigns, tmp_path) -> None:
     output = cli(
-        "campaigns", "import", write(tmp_path, "c2.csv", "name,status\nSaaS in Europe,PAUSED\n"),
+        "campaigns", "import", write(tmp_path / "c2.csv", "name,status\nSaaS in Europe,PAUSED\n"),
         "--account", account.name, "--json",
     )  # fmt: skip
     assert json.loads(output.strip().splitlines()[-1]) == [
@@ -151,7 +145,7 @@ def test_enrolments_and_activity_load_from_files(cli, api, account, campaigns, s
     output = cli.run(
         "enrolments", "import",
         write(
-            tmp_path, "e.csv",
+            tmp_path / "e.csv",
             "campaign,email,status,interested\n"
             "SaaS in America,erlich@bachmanity.com,ACTIVE,NOT-MARKED\n"
             "SaaS in Europe,Erlich@Bachmanity.com,REPLIED,INTERESTED\n"
@@ -182,7 +176,7 @@ def test_enrolments_and_activity_load_from_files(cli, api, account, campaigns, s
     output = cli.run(
         "activity", "import",
         write(
-            tmp_path, "a.jsonl",
+            tmp_path / "a.jsonl",
             "\n".join(
                 json.dumps(event)
                 for event in [
@@ -220,7 +214,7 @@ def test_enrolments_and_activity_load_from_files(cli, api, account, campaigns, s
 
     # A later import: the roll-ups count every event of the prospect, old and new.
     later = {"email": "erlich@bachmanity.com", "kind": "SENT", "occurred_at": "2025-04-01T09:00:00Z"}
-    cli("activity", "import", write(tmp_path, "b.jsonl", json.dumps(later)), "--account", account.name)
+    cli("activity", "import", write(tmp_path / "b.jsonl", json.dumps(later)), "--account", account.name)
     [(sent, contacted, opened)] = fetch(
         server.database_url,
         "SELECT sent_mails, last_contacted, last_opened FROM prospects WHERE id = :p",

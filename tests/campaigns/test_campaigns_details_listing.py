@@ -9,16 +9,13 @@ and enrols a prospect with one of the same emails: none of it may show. Enrolmen
 
 from __future__ import annotations
 
-import json
 import uuid
-from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.harness.prospects import ADD, ENROL
 
 SEARCH = "/rest/v1/prospects"
-ADD = "/rest/v1/add_prospects_list"
-ENROL = "/rest/v1/add_prospects_campaign"
 NO_MATCH = {"message": "There are no prospects matching the given criteria."}
 CAMPAIGNS = [("SaaS in America", "RUNNING"), ("SaaS in Europe", "PAUSED"), ("Draft ideas", "DRAFT")]
 PROSPECTS = 9
@@ -33,22 +30,13 @@ IMPORTED = {
 ENROLLED_BY_API = [2, 4, 7]  # in "SaaS in America", ACTIVE and NOT_MARKED
 
 
-def load_campaigns(
-    cli: Any, account: Any, directory: Path, campaigns: list[tuple[str, str]]
-) -> dict[str, int]:
-    path = directory / f"campaigns-{account.name}.csv"
-    path.write_text("name,status\n" + "".join(f"{name},{status}\n" for name, status in campaigns))
-    output = cli("campaigns", "import", str(path), "--account", account.name, "--json")
-    return {c["name"]: c["id"] for c in json.loads(output.strip().splitlines()[-1])}
-
-
 @pytest.fixture(scope="module")
 def listed(server, cli, tmp_path_factory) -> tuple[Any, list[dict[str, Any]]]:
     """(the account, its prospects in id order as they must be listed, with campaigns_details)."""
     tmp_path = tmp_path_factory.mktemp("campaigns-details")
     mine, theirs = (cli.create_account(f"details-{uuid.uuid4().hex[:10]}") for _ in range(2))
-    campaigns = load_campaigns(cli, mine, tmp_path, CAMPAIGNS)
-    their_campaigns = load_campaigns(cli, theirs, tmp_path, [("SaaS in America", "RUNNING")])
+    campaigns = cli.import_campaigns(mine.name, tmp_path, CAMPAIGNS)
+    their_campaigns = cli.import_campaigns(theirs.name, tmp_path, [("SaaS in America", "RUNNING")])
     emails = [f"p{n}@{mine.name}.test" for n in range(PROSPECTS)]
     ids: list[int] = []
     with server.client(mine.api_key) as client, server.client(theirs.api_key) as foreign:

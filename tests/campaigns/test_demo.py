@@ -3,8 +3,9 @@ name is fixed and its leads go into the lead database every account shares."""
 
 from __future__ import annotations
 
-from tests.conftest import Cli, new_database, start_server
-from tests.dbcheck import fetch
+from tests.harness.cli import Cli
+from tests.harness.database import fetch, new_database
+from tests.harness.server import start_server
 
 from leadpecker.demo.service import DEMO_API_KEY
 

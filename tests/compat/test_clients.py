@@ -13,8 +13,7 @@ import time
 from typing import Any
 
 import pytest
-from tests.api.apisupport import RawResponse
-from tests.compat.clientwire import (
+from tests.harness.clientwire import (
     ACTIVEPIECES,
     BIT_INTEGRATIONS,
     DD_WOODPECKER,
@@ -25,7 +24,8 @@ from tests.compat.clientwire import (
     WOODPECKER_SKILL,
     ClientWire,
 )
-from tests.compat.workspace import Workspace
+from tests.harness.http import RawResponse
+from tests.harness.workspace import Workspace
 
 NO_MATCH = {"message": "There are no prospects matching the given criteria."}
 

@@ -11,7 +11,6 @@ next process reclaim a dead one's items quickly. Everything is bounded by deadli
 
 from __future__ import annotations
 
-import json
 import random
 import signal
 import subprocess
@@ -21,19 +20,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from .enrichsupport import (
+from tests.harness.cli import Cli
+from tests.harness.database import new_database
+from tests.harness.enrichment import (
     LEAD_TO_PROSPECT,
     PRICE,
     Store,
-    add_prospects,
     check_ledger,
     full_lead,
     queue,
     start_worker,
-    tag,
     write_leads,
 )
+from tests.harness.names import tag
+from tests.harness.prospects import add_prospects
+from tests.harness.server import start_server
 
 # Enough work that several kills land while items are pending (SQLite workers are faster).
 PROSPECTS = {"sqlite": 8_000, "postgresql": 3_000}
@@ -55,7 +56,7 @@ class Scenario:
     matched: set[str]  # emails the lead database knows (by email or LinkedIn)
 
 
-def arrange(harness: Any, server: Any, workdir: Path, count: int) -> Scenario:
+def arrange(server: Any, workdir: Path, count: int) -> Scenario:
     """An account with ``count`` prospects; the lead database knows about half of them (a
     third of those only by their LinkedIn profile). All of them queued in one request."""
     t = tag()
@@ -76,11 +77,8 @@ def arrange(harness: Any, server: Any, workdir: Path, count: int) -> Scenario:
             leads.append(full_lead(f"other{i}-{t}@example.com", linkedin_url=profile, title=f"Title {i}"))
             matched.add(email)
 
-    cli = harness.Cli(server.database_url)
-    data = json.loads(
-        cli("accounts", "create", f"acct-{t}", "--json", "--credits", str(GRANTED // 1000)).splitlines()[-1]
-    )
-    account = harness.AccountInfo(data["id"], data["name"], data["api_key"])
+    cli = Cli(server.database_url)
+    account = cli.create_account(f"acct-{t}", "--credits", str(GRANTED // 1000))
     cli("leads", "import", str(write_leads(workdir / "leads.csv", leads)))
     with server.client(account.api_key) as client:
         add_prospects(client, prospects)
@@ -137,13 +135,13 @@ def assert_kills_hit_work(store: Store) -> None:
     assert store.value("SELECT max(attempts) FROM enrichment_items") >= 2
 
 
-def test_killed_standalone_workers(harness: Any, backend: str, tmp_path: Path) -> None:
+def test_killed_standalone_workers(backend: str, tmp_path: Path) -> None:
     deadline = time.monotonic() + DEADLINE
-    url, drop = harness.new_database(backend, tmp_path)
-    server = harness.start_server(url, tmp_path, worker_embedded="false")
+    url, drop = new_database(backend, tmp_path)
+    server = start_server(url, tmp_path, worker_embedded="false")
     workers: list[subprocess.Popen[bytes]] = []
     try:
-        scenario = arrange(harness, server, tmp_path, PROSPECTS[backend])
+        scenario = arrange(server, tmp_path, PROSPECTS[backend])
         rng = random.Random(f"workers-{backend}")
 
         def worker(name: str) -> tuple[subprocess.Popen[bytes], Path]:
@@ -184,12 +182,12 @@ def test_killed_standalone_workers(harness: Any, backend: str, tmp_path: Path) -
         drop()
 
 
-def test_killed_servers_with_embedded_workers(harness: Any, backend: str, tmp_path: Path) -> None:
+def test_killed_servers_with_embedded_workers(backend: str, tmp_path: Path) -> None:
     deadline = time.monotonic() + DEADLINE
-    url, drop = harness.new_database(backend, tmp_path)
-    servers = [harness.start_server(url, tmp_path, **SETTINGS)]
+    url, drop = new_database(backend, tmp_path)
+    servers = [start_server(url, tmp_path, **SETTINGS)]
     try:
-        scenario = arrange(harness, servers[0], tmp_path, PROSPECTS[backend])  # its worker starts at once
+        scenario = arrange(servers[0], tmp_path, PROSPECTS[backend])  # its worker starts at once
         rng = random.Random(f"servers-{backend}")
         kills_during_work = 0
         for _ in range(KILL_ROUNDS):
@@ -197,7 +195,7 @@ def test_killed_servers_with_embedded_workers(harness: Any, backend: str, tmp_pa
             servers[-1].process.send_signal(signal.SIGKILL)
             servers[-1].process.wait(10)
             assert time.monotonic() < deadline, "out of time"
-            servers.append(harness.start_server(url, tmp_path, **SETTINGS))
+            servers.append(start_server(url, tmp_path, **SETTINGS))
             if not pending(scenario.store):
                 break
             kills_during_work += 1

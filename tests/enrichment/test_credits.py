@@ -11,29 +11,31 @@ from typing import Any
 
 import httpx
 import pytest
-
-from .conftest import Deployment
-from .enrichsupport import (
+from tests.harness.cli import Cli
+from tests.harness.database import new_database
+from tests.harness.enrichment import (
     LEAD_TO_PROSPECT,
     PRICE,
     QUEUE,
+    Deployment,
     Store,
     check_ledger,
-    fresh_emails,
     full_lead,
     queue,
     start_worker,
     statuses_by_email,
     wait_until_processed,
 )
+from tests.harness.names import new_emails
+from tests.harness.server import start_server
 
 REQUESTS = 50
 
 
 def test_a_mixed_batch_reconciles(live: Any) -> None:
-    found = fresh_emails(3, "found")
-    nothing = fresh_emails(2, "nothing")
-    complete = fresh_emails(1, "complete")[0]
+    found = new_emails(3, "found")
+    nothing = new_emails(2, "nothing")
+    complete = new_emails(1, "complete")[0]
     live.import_leads([full_lead(email) for email in [*found, complete]])
     account, client = live.customer(
         "--credits", "10", prospects=[*found, *nothing, {"email": complete, **full_prospect_fields()}]
@@ -66,17 +68,15 @@ def test_a_mixed_batch_reconciles(live: Any) -> None:
     assert check_ledger(live.store, account.id, granted=10_000)["balance"] == 10_000 - 3 * PRICE
 
 
-def test_a_prospect_deleted_while_pending_gets_its_reservation_back(
-    harness: Any, backend: str, tmp_path: Path
-) -> None:
+def test_a_prospect_deleted_while_pending_gets_its_reservation_back(backend: str, tmp_path: Path) -> None:
     """Queued through a server without a worker; one prospect deleted (v1 DELETE) before a
     standalone ``leadpecker worker`` runs: its item finishes unenriched and is released."""
-    url, drop = harness.new_database(backend, tmp_path)
-    server = harness.start_server(url, tmp_path, worker_embedded="false")
-    deployment = Deployment(harness, server, harness.Cli(url), Store(url), tmp_path)
+    url, drop = new_database(backend, tmp_path)
+    server = start_server(url, tmp_path, worker_embedded="false")
+    deployment = Deployment(server, Cli(url), Store(url), tmp_path)
     worker = None
     try:
-        kept, gone = fresh_emails(2)
+        kept, gone = new_emails(2)
         deployment.import_leads([full_lead(kept), full_lead(gone)])
         account, client = deployment.customer("--credits", "3", prospects=[kept, gone])
         queued = queue(client, [kept, gone])
@@ -136,7 +136,7 @@ def unlimited(paused: Any, launch: Any) -> Any:
 
 
 def test_50_concurrent_requests_never_queue_more_than_the_credits_cover(paused: Any, unlimited: Any) -> None:
-    emails = fresh_emails(REQUESTS)
+    emails = new_emails(REQUESTS)
     account, _ = paused.customer("--credits", "15", prospects=emails)  # for exactly 10
     results = concurrently(unlimited, account.api_key, [[email] for email in emails])
 
@@ -153,7 +153,7 @@ def test_50_concurrent_requests_never_queue_more_than_the_credits_cover(paused: 
 
 
 def test_50_concurrent_requests_for_overlapping_prospects(paused: Any, unlimited: Any) -> None:
-    pool = fresh_emails(12)
+    pool = new_emails(12)
     bodies = [[pool[i % 12], pool[(i + 1) % 12], pool[(i + 5) % 12]] for i in range(REQUESTS)]
 
     # Credits for 10 of the 12: exactly 10 queued, each prospect at most once.
@@ -179,7 +179,7 @@ def test_concurrent_requests_while_workers_charge(live: Any, launch: Any) -> Non
     """With workers running (two: the session server's and this one's) and every prospect
     enriched, the credits for 10 still buy exactly 10 enrichments."""
     server = launch(live.server.database_url, rate_limit_enabled="false")
-    emails = fresh_emails(REQUESTS, "charged")
+    emails = new_emails(REQUESTS, "charged")
     live.import_leads([full_lead(email) for email in emails])
     account, client = live.customer("--credits", "15", prospects=emails)
     results = concurrently(server, account.api_key, [[email] for email in emails])

@@ -12,27 +12,27 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-
-from .enrichsupport import (
+from tests.harness.cli import Cli
+from tests.harness.database import new_database
+from tests.harness.enrichment import (
     LEAD_TO_PROSPECT,
     PRICE,
     QUERY,
     QUEUE,
-    HeldRequest,
     Store,
-    add_prospects,
-    assert_v2_error,
     batch,
     check_ledger,
-    fresh_emails,
     full_lead,
     query,
     queue,
     records_of,
     statuses_by_email,
-    tag,
     wait_until_processed,
 )
+from tests.harness.http import HeldRequest, assert_v2_error
+from tests.harness.names import new_emails, tag
+from tests.harness.prospects import add_prospects
+from tests.harness.server import start_server
 
 # The reference's request body, verbatim.
 REFERENCE_BODY = {
@@ -127,7 +127,7 @@ def test_only_the_enriched_prospect_is_paid_for(reference: dict[str, Any], isola
 
 
 def test_records_stay_pending_until_a_worker_processes_them(paused: Any) -> None:
-    emails = fresh_emails(2)
+    emails = new_emails(2)
     account, client = paused.customer("--credits", "3", prospects=emails)
     queued = queue(client, emails)
     assert queued["status"] == "ENQUEUED"
@@ -264,9 +264,9 @@ def test_finding_nothing_to_fill_is_not_enriched_and_free(live: Any) -> None:
 
 
 def test_duplicates_count_as_submitted_and_are_queued_once(paused: Any) -> None:
-    a, b = fresh_emails(2)
+    a, b = new_emails(2)
     account, client = paused.customer("--credits", "10", prospects=[a, b])
-    unknown = fresh_emails(1, "unknown")[0]
+    unknown = new_emails(1, "unknown")[0]
     queued = queue(client, [a, a.upper(), f"  {a}\t", b, unknown, b])
     assert queued["prospects_count"] == 2
     assert queued["total_prospects_count"] == 6
@@ -276,7 +276,7 @@ def test_duplicates_count_as_submitted_and_are_queued_once(paused: Any) -> None:
 
 
 def test_hints_are_optional_and_may_be_null_or_empty(paused: Any) -> None:
-    a, b = fresh_emails(2)
+    a, b = new_emails(2)
     account, client = paused.customer("--credits", "3", prospects=[a, b])
     queued = queue(
         client,
@@ -292,8 +292,8 @@ def test_hints_are_optional_and_may_be_null_or_empty(paused: Any) -> None:
 
 
 def test_nothing_known_is_not_enqueued_and_has_no_uuid(paused: Any) -> None:
-    account, client = paused.customer("--credits", "3", prospects=fresh_emails(1))
-    unknown = fresh_emails(3, "unknown")
+    account, client = paused.customer("--credits", "3", prospects=new_emails(1))
+    unknown = new_emails(3, "unknown")
     assert queue(client, unknown) == {
         "uuid": None,
         "prospects_count": 0,
@@ -311,7 +311,7 @@ def test_nothing_known_is_not_enqueued_and_has_no_uuid(paused: Any) -> None:
 
 
 def test_a_pending_prospect_is_not_queued_again(paused: Any) -> None:
-    a, b, c = fresh_emails(3)
+    a, b, c = new_emails(3)
     account, client = paused.customer("--credits", "10", prospects=[a, b, c])
     first = queue(client, [a, b])
     assert (first["prospects_count"], first["status"]) == (2, "ENQUEUED")
@@ -331,9 +331,9 @@ def test_a_pending_prospect_is_not_queued_again(paused: Any) -> None:
 
 
 def test_credits_cover_the_first_eligible_prospects_in_request_order(paused: Any) -> None:
-    p = fresh_emails(6)
+    p = new_emails(6)
     account, client = paused.customer("--credits", "4.5", prospects=p)
-    unknown = fresh_emails(1, "unknown")[0]
+    unknown = new_emails(1, "unknown")[0]
     queued = queue(client, [unknown, p[4], p[2], p[4], p[0], p[5], p[1]])
     assert queued["prospects_count"] == 3
     assert queued["total_prospects_count"] == 7
@@ -352,7 +352,7 @@ def test_credits_cover_the_first_eligible_prospects_in_request_order(paused: Any
 
 @pytest.mark.parametrize("credits", ["0", "1.4", "1.499"])
 def test_eligible_prospects_without_enough_credits_are_credits_exhausted(paused: Any, credits: str) -> None:
-    emails = fresh_emails(2)
+    emails = new_emails(2)
     account, client = paused.customer("--credits", credits, prospects=emails)
     assert queue(client, emails) == {
         "uuid": None,
@@ -366,7 +366,7 @@ def test_eligible_prospects_without_enough_credits_are_credits_exhausted(paused:
 
 
 def test_pending_prospects_and_no_credits(paused: Any) -> None:
-    a, b = fresh_emails(2)
+    a, b = new_emails(2)
     _, client = paused.customer("--credits", "1.5", prospects=[a, b])
     assert queue(client, [a])["status"] == "ENQUEUED"
     # a is pending and nothing else is eligible: NOT_ENQUEUED; b is eligible: CREDITS_EXHAUSTED.
@@ -378,7 +378,7 @@ def test_pending_prospects_and_no_credits(paused: Any) -> None:
 
 
 def test_the_empty_query_lists_the_last_24_hours_newest_first(paused: Any) -> None:
-    old, recent, new = fresh_emails(3)
+    old, recent, new = new_emails(3)
     _, client = paused.customer("--credits", "10", prospects=[old, recent, new])
     batches = [queue(client, [email])["uuid"] for email in (old, recent, new)]
     paused.store.age_batch(batches[0], hours=25)
@@ -402,7 +402,7 @@ def test_the_empty_query_lists_the_last_24_hours_newest_first(paused: Any) -> No
 
 
 def test_the_emails_filter_sees_only_the_accounts_own_records(live: Any) -> None:
-    shared, own = fresh_emails(2)
+    shared, own = new_emails(2)
     _, client = live.customer("--credits", "10", prospects=[shared, own])
     _, other = live.customer("--credits", "10", prospects=[shared])
     mine = wait_until_processed(client, queue(client, [shared, own])["uuid"])
@@ -430,7 +430,7 @@ def test_the_emails_filter_sees_only_the_accounts_own_records(live: Any) -> None
 
 
 def test_get_by_uuid_answers_only_the_accounts_own_batches(paused: Any) -> None:
-    a, b = fresh_emails(2)
+    a, b = new_emails(2)
     _, client = paused.customer("--credits", "10", prospects=[a, b])
     first = queue(client, [a])["uuid"]
     second = queue(client, [b])["uuid"]
@@ -491,7 +491,7 @@ def rejected_account(paused: Any) -> Any:
 
 def test_more_than_10000_prospects_is_a_400(paused: Any, rejected_account: Any) -> None:
     account, client = rejected_account
-    prospects = [{"email": "known@rejected.example"}] + [{"email": e} for e in fresh_emails(TOO_MANY - 1)]
+    prospects = [{"email": "known@rejected.example"}] + [{"email": e} for e in new_emails(TOO_MANY - 1)]
     details = assert_v2_error(client.post(QUEUE, json={"prospects": prospects}), 400, "Bad Request")[
         "details"
     ]
@@ -525,7 +525,7 @@ def test_a_malformed_statuses_query_is_a_400_naming_the_field(
 
 def test_more_than_10000_emails_is_a_400(rejected_account: Any) -> None:
     _, client = rejected_account
-    emails = fresh_emails(TOO_MANY)
+    emails = new_emails(TOO_MANY)
     details = assert_v2_error(client.post(QUERY, json={"emails": emails}), 400, "Bad Request")["details"]
     assert details.startswith("emails"), details
     assert query(client, emails[:10_000]) == []
@@ -577,7 +577,8 @@ def test_a_second_concurrent_request_of_a_key_is_a_429(paused: Any) -> None:
     """The paused server lets no request wait: while one request of a key is in flight (held
     mid-body), another is refused at once with 429 in the v2 envelope."""
     _, client = paused.customer()
-    held = HeldRequest(paused.server.url, client.headers["x-api-key"], QUERY, b'{"emails": []}')
+    held = HeldRequest(paused.server.url, client.headers["x-api-key"], b'{"emails": []}', QUERY)
+    held.start()
     try:
         # The held request may reach the limiter after the first probe; it then keeps the slot.
         for _ in range(5):
@@ -589,23 +590,21 @@ def test_a_second_concurrent_request_of_a_key_is_a_429(paused: Any) -> None:
         assert_v2_error(
             client.post(QUEUE, json={"prospects": [{"email": "a@b.example"}]}), 429, "Too Many Requests"
         )
-        finished = held.finish()
+        held.send_rest()
+        finished = held.read()
         assert finished.status_code == 200, finished.text
     finally:
         held.close()
     assert client.post(QUERY, json={}).status_code == 200  # the slot is free again
 
 
-def test_an_unexpected_failure_is_a_500_without_a_trace(harness: Any, backend: str, tmp_path: Any) -> None:
+def test_an_unexpected_failure_is_a_500_without_a_trace(backend: str, tmp_path: Any) -> None:
     """A real failure: the items table disappears behind the server's back."""
-    url, drop = harness.new_database(backend, tmp_path)
-    server = harness.start_server(url, tmp_path, worker_embedded="false")
+    url, drop = new_database(backend, tmp_path)
+    server = start_server(url, tmp_path, worker_embedded="false")
     try:
-        cli = harness.Cli(url)
-        data = json.loads(
-            cli("accounts", "create", f"acct-{tag()}", "--json", "--credits", "3").splitlines()[-1]
-        )
-        with server.client(data["api_key"]) as client:
+        account = Cli(url).new_account("--credits", "3")
+        with server.client(account.api_key) as client:
             add_prospects(client, ["before@example.com", "doomed@example.com"])
             earlier = queue(client, ["before@example.com"])["uuid"]
             if backend == "sqlite":
@@ -622,7 +621,7 @@ def test_an_unexpected_failure_is_a_500_without_a_trace(harness: Any, backend: s
                 error = assert_v2_error(response, 500, "Internal server error")
                 assert error["details"] == "An unexpected error has occurred. Please try again later."
                 assert error["extra"] is None
-        assert Store(url).balance(data["id"]) == 1_500  # the failed request reserved nothing
+        assert Store(url).balance(account.id) == 1_500  # the failed request reserved nothing
     finally:
         server.stop()
         drop()

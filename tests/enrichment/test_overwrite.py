@@ -7,38 +7,31 @@ setting on a database and server of its own (the setting belongs to the worker).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
-
-from .conftest import Deployment
-from .enrichsupport import (
+from tests.harness.enrichment import (
     LEAD_TO_PROSPECT,
     PRICE,
-    Store,
+    Deployment,
     check_ledger,
-    fresh_emails,
+    deployment_of_its_own,
     full_lead,
     queue,
     statuses_by_email,
     wait_until_processed,
 )
+from tests.harness.names import new_emails
 
 FIELDS = set(LEAD_TO_PROSPECT.values())  # every field enrichment writes, in the prospect's names
 
 
 @pytest.fixture(scope="module", params=["true", "false"], ids=["overwrite", "fill-empty"])
 def deployment(
-    request: pytest.FixtureRequest, harness: Any, backend: str, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest, backend: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Deployment, bool]]:
     workdir = tmp_path_factory.mktemp(f"overwrite-{request.param}-{backend}")
-    url, drop = harness.new_database(backend, workdir)
-    server = harness.start_server(url, workdir, enrichment_overwrite=request.param)
-    deployment = Deployment(harness, server, harness.Cli(url), Store(url), workdir)
-    yield deployment, request.param == "true"
-    deployment.close()
-    server.stop()
-    drop()
+    with deployment_of_its_own(backend, workdir, enrichment_overwrite=request.param) as deployment:
+        yield deployment, request.param == "true"
 
 
 def lead_values(lead: dict[str, str]) -> dict[str, str]:
@@ -48,7 +41,7 @@ def lead_values(lead: dict[str, str]) -> dict[str, str]:
 
 def test_the_setting_decides_whether_non_empty_fields_are_replaced(deployment) -> None:
     deployment, overwrite = deployment
-    partly, fully = fresh_emails(2, "ow")
+    partly, fully = new_emails(2, "ow")
     partly_lead = full_lead(partly, industry="")  # the lead knows no industry
     fully_lead = full_lead(fully)
     deployment.import_leads([partly_lead, fully_lead])

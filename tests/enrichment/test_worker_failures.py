@@ -20,19 +20,19 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-
-from .conftest import Deployment
-from .enrichsupport import (
+from tests.harness.enrichment import (
     LEAD_TO_PROSPECT,
     PRICE,
+    Deployment,
     Store,
     batch,
     check_ledger,
-    fresh_emails,
+    deployment_of_its_own,
     full_lead,
     queue,
     wait_until_processed,
 )
+from tests.harness.names import new_emails
 
 MAX_ATTEMPTS = 3
 GIVEN_BACK = "they go back to the queue"  # the worker's log line for each failed match
@@ -40,18 +40,13 @@ GRANTED = 3_000  # 3 credits
 
 
 @pytest.fixture
-def deployment(harness: Any, backend: str, tmp_path: Any) -> Iterator[Deployment]:
+def deployment(backend: str, tmp_path: Any) -> Iterator[Deployment]:
     """A database of its own (its lead database, its failure) and a server whose embedded
     worker gives up after MAX_ATTEMPTS tries and holds a claim for a minute."""
-    url, drop = harness.new_database(backend, tmp_path)
-    server = harness.start_server(
-        url, tmp_path, worker_max_attempts=str(MAX_ATTEMPTS), worker_lease_seconds="60"
-    )
-    deployment = Deployment(harness, server, harness.Cli(url), Store(url), tmp_path)
-    yield deployment
-    deployment.close()
-    server.stop()
-    drop()
+    with deployment_of_its_own(
+        backend, tmp_path, worker_max_attempts=str(MAX_ATTEMPTS), worker_lease_seconds="60"
+    ) as deployment:
+        yield deployment
 
 
 def attempts(store: Store, account_id: int) -> int:
@@ -72,7 +67,7 @@ def failed_matches(server: Any) -> int:
 
 
 def test_a_failing_source_is_retried_and_the_item_enriched_once_it_answers(deployment) -> None:
-    [email] = fresh_emails(1, "retry")
+    [email] = new_emails(1, "retry")
     deployment.import_leads([full_lead(email)])
     account, client = deployment.customer("--credits", "3", prospects=[email])
     deployment.store.execute("ALTER TABLE leads RENAME TO leads_elsewhere")
@@ -95,7 +90,7 @@ def test_a_failing_source_is_retried_and_the_item_enriched_once_it_answers(deplo
 
 
 def test_an_item_whose_source_keeps_failing_gives_up_after_the_maximum_attempts(deployment) -> None:
-    emails = fresh_emails(2, "poison")
+    emails = new_emails(2, "poison")
     deployment.import_leads([full_lead(email) for email in emails])
     account, client = deployment.customer("--credits", "3", prospects=[{"email": emails[0], "title": "CEO"}])
     before = deployment.store.prospect(account.id, emails[0])

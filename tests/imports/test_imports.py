@@ -7,20 +7,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-import uuid
-from typing import Any
 
 import pytest
 from sqlalchemy import text
-from tests.dbcheck import fetch
-from tests.imports.importsupport import EXIT_REJECTED, counts, rejected_lines, run
+from tests.harness.database import fetch
+from tests.harness.imports import EXIT_REJECTED, counts, rejected_lines, run
+from tests.harness.names import tag
 
 from leadpecker.kit.db import Database
 from leadpecker.settings import Settings
-
-
-def tag() -> str:
-    return uuid.uuid4().hex[:8]
 
 
 def emails_of(database_url: str, account_id: int) -> set[str]:
@@ -28,11 +23,6 @@ def emails_of(database_url: str, account_id: int) -> set[str]:
         row[0]
         for row in fetch(database_url, "SELECT email FROM prospects WHERE account_id = :a", a=account_id)
     }
-
-
-@pytest.fixture
-def account(new_account: Any) -> Any:
-    return new_account()
 
 
 def test_every_row_is_counted_and_each_rejected_row_named_by_line_and_field(

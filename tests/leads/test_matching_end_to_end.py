@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.conftest import AccountInfo, Cli, Server, new_database, start_server
-from tests.dbcheck import fetch
+from tests.harness.cli import AccountInfo, Cli
+from tests.harness.database import fetch, new_database
+from tests.harness.server import Server, start_server
 
 LEADS = (
     "email,first_name,last_name,linkedin_url,title,phone,company_name,company_website,"

@@ -12,8 +12,7 @@ from datetime import UTC, datetime
 
 from alembic import command
 from sqlalchemy import insert
-from tests.conftest import new_database
-from tests.dbcheck import fetch
+from tests.harness.database import fetch, new_database
 
 from leadpecker.kit.db import Database
 from leadpecker.kit.migrate import alembic_config, upgrade_to_head

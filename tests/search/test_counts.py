@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from tests.search.conftest import NO_MATCH
-
-ADD = "/rest/v1/add_prospects_list"
+from tests.harness.prospects import ADD
+from tests.harness.search import NO_MATCH
 
 
 def totals(client) -> tuple[int, Counter[str]]:

@@ -4,7 +4,7 @@ docs/search.md state them."""
 from __future__ import annotations
 
 import pytest
-from tests.search.conftest import NO_MATCH
+from tests.harness.search import NO_MATCH
 
 PIED_PIPER = {
     "jared@piedpiper.com",

@@ -13,9 +13,10 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.dbcheck import fetch
-from tests.search.conftest import NO_MATCH
-from tests.search.test_large import COUNT, write_large_file
+from tests.harness.cli import Cli
+from tests.harness.database import fetch, new_database
+from tests.harness.search import COUNT, NO_MATCH, write_large_file
+from tests.harness.server import start_server
 
 BUILDING = "building the search indexes"
 SCHEMA = {
@@ -41,23 +42,21 @@ class Loaded:
 
 
 @pytest.fixture(scope="module")
-def loads(
-    harness: Any, backend: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[dict[str, Loaded]]:
+def loads(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Loaded]]:
     directory = tmp_path_factory.mktemp("first-load")
     prospects = write_large_file(directory / "prospects.jsonl")
     earlier = directory / "earlier.jsonl"
     earlier.write_text(json.dumps({"email": "earlier@elsewhere.test", "company": "Quokka Elsewhere"}) + "\n")
     loaded, cleanups = {}, []
     for kind in ("first", "row_by_row"):
-        url, drop = harness.new_database(backend, directory)
-        cli = harness.Cli(url)
+        url, drop = new_database(backend, directory)
+        cli = Cli(url)
         if kind == "row_by_row":  # another account's prospect: the database is not empty
             cli("accounts", "create", "other")
             cli("prospects", "import", str(earlier), "--account", "other")
         key = cli.create_account("bulk").api_key
         output = cli("prospects", "import", str(prospects), "--account", "bulk")
-        server = harness.start_server(url, directory)
+        server = start_server(url, directory)
         loaded[kind] = Loaded(url, output, server.client(key))
         cleanups.append((server, drop))
     yield loaded
@@ -97,12 +96,12 @@ def test_both_loads_answer_every_search_alike(loads, params) -> None:
 
 
 @pytest.mark.parametrize("reader_open", [False, True], ids=["alone", "beside-a-reader"])
-def test_a_sqlite_first_load_leaves_the_database_in_wal_mode(harness, tmp_path, reader_open) -> None:
+def test_a_sqlite_first_load_leaves_the_database_in_wal_mode(tmp_path, reader_open) -> None:
     """The first load runs with a rollback journal when nothing else has the database open
     (kit.db.Database.load), in WAL mode otherwise; the database is in WAL mode afterwards
     either way, with every row and its search structures."""
-    url, _ = harness.new_database("sqlite", tmp_path)
-    cli = harness.Cli(url)
+    url, _ = new_database("sqlite", tmp_path)
+    cli = Cli(url)
     cli("accounts", "create", "acme")
     rows = tmp_path / "prospects.jsonl"
     rows.write_text(

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from tests.search.conftest import NO_MATCH, SAMPLE_KEYS
+from tests.harness.http import openapi_document
+from tests.harness.search import NO_MATCH, SAMPLE_KEYS
 
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+0000$")
 DETAIL_KEYS = ["campaign_id", "campaign_name", "campaign_status", "campaign_prospect_status", "interested"]
@@ -191,8 +192,7 @@ def test_server_timing_is_reported(dataset) -> None:
 
 
 def test_the_openapi_document_describes_the_search(server) -> None:
-    with server.client() as client:
-        spec = client.get("/openapi.json").json()
+    spec = openapi_document(server)
     operation = spec["paths"]["/rest/v1/prospects"]["get"]
     assert {p["name"] for p in operation["parameters"]} == {
         "search",

@@ -5,30 +5,14 @@ checked against a Python oracle of the same rows. Loaded once per backend with t
 
 from __future__ import annotations
 
-import json
-import random
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from tests.dbcheck import fetch
-from tests.search.conftest import NO_MATCH
-
-COUNT = 21_000
-FIRST = ["Anna", "Ben", "Clara", "Dan", "Eve", "Frank", "Gina", "Hugo", "Ines", "Jan"]
-LAST = ["Smith", "Jones", "Miller", "Brown", "Wilson", "Taylor", "Clark", "Lewis"]
-TITLES = ["Engineer", "Sales Manager", "CEO", "Data Engineer", "Recruiter", "Designer"]
-
-
-def _company(rng: random.Random, n: int) -> str:
-    if n % 3000 == 7:
-        return "Rare Quokka Ltd"  # 7 prospects
-    if n % 14 == 0:
-        return f"Mid Widgets {n % 5}"  # 1,500: more than the exact-count limit
-    return f"{rng.choice(['Alpha', 'Beta', 'Gamma', 'Delta'])} {rng.choice(['Group', 'Inc', 'Labs', 'Ltd'])}"
+from tests.harness.database import fetch
+from tests.harness.search import COUNT, NO_MATCH, write_large_file
 
 
 @dataclass
@@ -44,25 +28,6 @@ class Large:
     def ids(self, **params: Any) -> list[int]:
         body = self.get(**params).json()
         return [] if body == NO_MATCH else [p["id"] for p in body]
-
-
-def write_large_file(path: Path) -> Path:
-    """The large account's prospects as a JSONL file for ``leadpecker prospects import``."""
-    rng = random.Random(5)
-    records = []
-    for n in range(COUNT):
-        records.append(
-            {
-                "email": f"p{n}@{'example' if n % 2 else 'mail'}.test",
-                "first_name": rng.choice(FIRST),
-                "last_name": rng.choice(LAST),
-                "company": _company(rng, n),
-                "title": rng.choice(TITLES),
-                "status": ("ACTIVE", "ACTIVE", "ACTIVE", "BOUNCED", "REPLIED")[n % 5],
-            }
-        )
-    path.write_text("".join(json.dumps(record) + "\n" for record in records))
-    return path
 
 
 @pytest.fixture(scope="session")

@@ -13,18 +13,22 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
-from tests.search.conftest import NO_MATCH
+from sqlalchemy import Engine, event
+from tests.harness.cli import Cli
+from tests.harness.database import new_database
+from tests.harness.prospects import ADD
+from tests.harness.search import NO_MATCH, joined_backwards
 
 from leadpecker.kit.db import Database
 from leadpecker.search import params, repository
 from leadpecker.settings import Settings
 
-ADD = "/rest/v1/add_prospects_list"
 SEARCH = "/rest/v1/prospects"
 STATUSES = ["ACTIVE", "REPLIED", "BOUNCED"]
 
@@ -100,39 +104,39 @@ def test_a_listing_shows_what_was_written_since_it_was_last_read(server, account
         assert listing(sort="-id", per_page=2, page=2) == (["w1@writes.test"], "3")
 
 
-def test_sqlite_reads_a_page_again_when_its_join_delivered_it_out_of_order(
-    harness: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@contextmanager
+def pages_read_again(engine: Engine) -> Iterator[list[tuple[bool, bool]]]:
+    """The listing pages read again in order meanwhile (the statements of ``_listing_ids``,
+    recognised as the very objects executed), as (descending, by status): an observation,
+    nothing replaced."""
+    statements = {(d, s): repository._listing_ids(d, s) for d in (False, True) for s in (False, True)}
+    read: list[tuple[bool, bool]] = []
+
+    def record(conn: Any, clauseelement: Any, *_: Any) -> None:
+        read.extend(key for key, statement in statements.items() if clauseelement is statement)
+
+    event.listen(engine, "before_execute", record)
+    try:
+        yield read
+    finally:
+        event.remove(engine, "before_execute", record)
+
+
+def test_sqlite_reads_a_page_again_when_its_join_delivered_it_out_of_order(tmp_path: Path) -> None:
     """SQLite does not promise the order an aggregate sees its rows in; the listing checks
     the ids that came with the documents and otherwise asks for the page again, in order.
-    The join is made to deliver the page backwards here."""
-    url, _ = harness.new_database("sqlite", tmp_path)
-    cli = harness.Cli(url)
+    The join is made to deliver the page backwards here (``joined_backwards``)."""
+    url, _ = new_database("sqlite", tmp_path)
+    cli = Cli(url)
     account = cli.create_account("order")
     prospects = tmp_path / "prospects.jsonl"
     prospects.write_text("".join(json.dumps({"email": f"o{n}@order.test"}) + "\n" for n in range(12)))
     cli("prospects", "import", str(prospects), "--account", "order")
-    joined_in_order = repository._sqlite_listing
-
-    def joined_backwards(descending: bool, by_status: bool) -> Any:
-        statement = (
-            joined_in_order(descending, by_status)
-            .text.replace("FROM (SELECT id FROM prospects", "FROM (SELECT id FROM (SELECT id FROM prospects")
-            .replace(") AS p CROSS JOIN", f") ORDER BY id {'ASC' if descending else 'DESC'}) AS p CROSS JOIN")
-        )
-        return text(statement)
+    joins = [repository._sqlite_listing(d, s) for d in (False, True) for s in (False, True)]
 
     # The page read again in order: counted, so a test whose backwards join stopped being
     # backwards (or whose check stopped looking) cannot pass unnoticed.
     read_again: list[tuple[bool, bool]] = []
-    ids_in_order = repository._listing_ids
-
-    def counted_ids_in_order(descending: bool, by_status: bool) -> Any:
-        read_again.append((descending, by_status))
-        return ids_in_order(descending, by_status)
-
-    monkeypatch.setattr(repository, "_sqlite_listing", joined_backwards)
-    monkeypatch.setattr(repository, "_listing_ids", counted_ids_in_order)
 
     async def listed(**given: str) -> list[str]:
         """The listing's page (emails), once the join the listing ran is seen to deliver it backwards."""
@@ -140,12 +144,15 @@ def test_sqlite_reads_a_page_again_when_its_join_delivered_it_out_of_order(
         descending, by_status = query.sort[0].descending, query.statuses is not None
         db = Database(Settings(database_url=url))
         try:
-            async with db.read() as conn:
-                search = repository.SearchRepository(conn, account.id)
-                documents, total = await search.listing(query)
-                _, bind = await search._listing_start(query)
-                statement = repository._sqlite_listing(descending, by_status)
-                joined = (await conn.execute(statement, bind)).one()[0]
+            assert db.inline_engine is not None
+            with joined_backwards(db.inline_engine, *joins), pages_read_again(db.inline_engine) as read:
+                async with db.read() as conn:
+                    search = repository.SearchRepository(conn, account.id)
+                    documents, total = await search.listing(query)
+                    _, bind = await search._listing_start(query)
+                    statement = repository._sqlite_listing(descending, by_status)
+                    joined = (await conn.execute(statement, bind)).one()[0]
+            read_again.extend(read)
         finally:
             await db.dispose()
         assert documents is not None and total == 12

@@ -20,8 +20,12 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import event
 from sqlalchemy.dialects import sqlite
+from tests.harness.cli import Cli
+from tests.harness.database import new_database
+from tests.harness.search import joined_backwards
+from tests.harness.server import start_server
 
 from leadpecker.kit.db import Database
 from leadpecker.search import params, repository, service
@@ -42,15 +46,15 @@ SORTED = compiled(repository._SQLITE_ARRAY_SORTED)
 
 
 @pytest.fixture
-def store(harness: Any, tmp_path: Any) -> Iterator[tuple[Any, Any, str]]:
+def store(tmp_path: Any) -> Iterator[tuple[Any, Any, str]]:
     """A SQLite database of its own with 30 prospects, and a server on it."""
-    url, drop = harness.new_database("sqlite", tmp_path)
-    cli = harness.Cli(url)
+    url, drop = new_database("sqlite", tmp_path)
+    cli = Cli(url)
     account = cli.create_account("pages")
     prospects = tmp_path / "prospects.jsonl"
     prospects.write_text("".join(json.dumps({"email": email}) + "\n" for email in EMAILS))
     cli("prospects", "import", str(prospects), "--account", "pages")
-    server = harness.start_server(url, tmp_path)
+    server = start_server(url, tmp_path)
     yield server, account, url
     server.stop()
     drop()
@@ -94,6 +98,30 @@ def searched(url: str, account_id: int, **given: str) -> tuple[list[dict[str, An
     return asyncio.run(run())
 
 
+def searched_joined_backwards(
+    url: str, account_id: int, **given: str
+) -> tuple[list[dict[str, Any]], list[str], list[int]]:
+    """As ``searched``, while SQLite's join delivers every page backwards (``joined_backwards``);
+    also the ids the join delivers, meanwhile, for the page the search answered."""
+
+    async def run() -> tuple[list[dict[str, Any]], list[str], list[int]]:
+        db = Database(Settings(database_url=url))
+        try:
+            assert db.inline_engine is not None
+            with joined_backwards(db.inline_engine, repository._SQLITE_ARRAY_IN_LOOP_ORDER):
+                with recording(db) as executed:
+                    result = await service.search(db, account_id, params.parse(given))
+                page = json.loads(result.body)
+                bind = {"ids": json.dumps([p["id"] for p in page]), "account": account_id}
+                async with db.read() as conn:
+                    delivered = (await conn.execute(repository._SQLITE_ARRAY_IN_LOOP_ORDER, bind)).one()[0]
+        finally:
+            await db.dispose()
+        return page, executed, [int(i) for i in delivered.split(",")]
+
+    return asyncio.run(run())
+
+
 def test_pages_list_their_documents_in_the_page_order_without_sorting_them(store) -> None:
     server, account, url = store
     assert emails(server, account.api_key, **SEARCHED) == EMAILS
@@ -120,21 +148,13 @@ def test_a_page_with_a_missing_document_takes_the_sorted_query(store) -> None:
     assert emails(server, account.api_key, sort="-id", per_page="1000") == expected[::-1]
 
 
-def test_a_page_joined_out_of_order_takes_the_sorted_query(store, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_page_joined_out_of_order_takes_the_sorted_query(store) -> None:
     """SQLite does not promise the order an aggregate sees its rows in. The join is made to
-    deliver the page backwards here (the ids' loop runs last to first), and seen to do so."""
+    deliver the page backwards here (``joined_backwards``), and seen to do so."""
     _, account, url = store
-    reversed_ids = "FROM (SELECT key, value FROM json_each(:ids) ORDER BY key DESC) AS j"
-    backwards = text(
-        repository._SQLITE_ARRAY_IN_LOOP_ORDER.text.replace("FROM json_each(:ids) AS j", reversed_ids)
-    )
-    monkeypatch.setattr(repository, "_SQLITE_ARRAY_IN_LOOP_ORDER", backwards)
-
-    page, executed = searched(url, account.id, **SORTED_BY_EMAIL)
+    page, executed, delivered = searched_joined_backwards(url, account.id, **SORTED_BY_EMAIL)
     assert [p["email"] for p in page] == sorted(EMAILS, reverse=True)[10:20]
-    assert executed.count(compiled(backwards)) == 1 and executed.count(SORTED) == 1, executed
+    assert executed.count(IN_LOOP_ORDER) == 1 and executed.count(SORTED) == 1, executed
     # The injection works: for this very page the join delivers the documents backwards.
     ids = [p["id"] for p in page]
-    with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
-        delivered = db.execute(backwards.text, {"ids": json.dumps(ids), "account": account.id}).fetchone()[0]
-    assert [int(i) for i in delivered.split(",")] == ids[::-1]
+    assert delivered == ids[::-1]

@@ -11,7 +11,7 @@ from datetime import UTC
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.search.conftest import NO_MATCH
+from tests.harness.search import NO_MATCH
 
 from leadpecker.kit.errors import BadRequest
 from leadpecker.search import params

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tests.search.conftest import NO_MATCH
+from tests.harness.search import NO_MATCH
 
 SORT_FIELDS = [
     "id",

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
 
-from tests.api.apisupport import ADD
-from tests.dbcheck import fetch
+from tests.harness.cli import Cli
+from tests.harness.database import fetch, new_database
+from tests.harness.prospects import ADD
+from tests.harness.server import start_server
 
 
 def analyzed_rows(database_url: str, table: str) -> int | None:
@@ -30,10 +31,10 @@ def wait_for_analyzed(database_url: str, table: str, rows: int) -> None:
         time.sleep(0.1)
 
 
-def test_serve_analyzes_tables_filled_through_the_api(harness: Any, tmp_path: Path) -> None:
-    url, _ = harness.new_database("sqlite", tmp_path)
-    key = harness.Cli(url).create_account("acme").api_key
-    server = harness.start_server(url, tmp_path, sqlite_statistics_seconds="0.2")
+def test_serve_analyzes_tables_filled_through_the_api(tmp_path: Path) -> None:
+    url, _ = new_database("sqlite", tmp_path)
+    key = Cli(url).create_account("acme").api_key
+    server = start_server(url, tmp_path, sqlite_statistics_seconds="0.2")
     try:
         client = server.client(key)
 
@@ -53,10 +54,10 @@ def test_serve_analyzes_tables_filled_through_the_api(harness: Any, tmp_path: Pa
         server.stop()
 
 
-def test_statistics_can_be_switched_off(harness: Any, tmp_path: Path) -> None:
-    url, _ = harness.new_database("sqlite", tmp_path)
-    key = harness.Cli(url).create_account("acme").api_key
-    server = harness.start_server(url, tmp_path, sqlite_statistics_seconds="0")
+def test_statistics_can_be_switched_off(tmp_path: Path) -> None:
+    url, _ = new_database("sqlite", tmp_path)
+    key = Cli(url).create_account("acme").api_key
+    server = start_server(url, tmp_path, sqlite_statistics_seconds="0")
     try:
         prospects = [{"email": f"p{n}@acme.test"} for n in range(30)]
         assert server.client(key).post(ADD, json={"prospects": prospects}).status_code == 200

@@ -3,7 +3,7 @@ and the other way round; another account's id answers like one that does not exi
 
 from __future__ import annotations
 
-from tests.search.conftest import NO_MATCH
+from tests.harness.search import NO_MATCH
 
 
 def test_listing_and_search_stay_in_the_account(dataset) -> None:

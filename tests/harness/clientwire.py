@@ -10,20 +10,15 @@ beyond Host and Content-Length, and a body without a Content-Type stays without 
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from tests.api.apisupport import RawResponse, raw_request
+from tests.harness.http import RawResponse, b64, raw_request
 
 Query = Sequence[tuple[str, str]]
-
-
-def b64(text: str) -> str:
-    return base64.b64encode(text.encode()).decode()
 
 
 # --- query strings ------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Helpers of the enrichment suite: the three endpoints over HTTP, a poller with a deadline,
-leads and prospects loaded the way an operator and a client load them, and a direct look at
-the rows the API does not show (ledger, provenance, prospect fields).
+leads loaded the way an operator loads them, a direct look at the rows the API does not show
+(ledger, provenance, prospect fields), and a :class:`Deployment` to hold them together.
 
 The direct database access only *reads*, except ``Store.age_batch``, which arranges time
 (moves a batch's ``created_at`` into the past) so the 24-hour window can be tested without
@@ -9,52 +9,39 @@ waiting a day.
 
 from __future__ import annotations
 
-import asyncio
 import csv
-import http.client
-import json
 import os
 import re
 import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from typing import Any, cast
 
 import httpx
-from sqlalchemy import select, text, update
-from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
-from sqlalchemy.pool import NullPool
+from sqlalchemy import Table, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from leadpecker.kit.db import async_database_url
 from leadpecker.leads.schemas import LEAD_FILE_COLUMNS
 from leadpecker.models import EnrichmentBatch, EnrichmentItem
-
-T = TypeVar("T")
+from tests.harness.cli import AccountInfo, Cli
+from tests.harness.database import DirectDatabase, new_database
+from tests.harness.names import tag
+from tests.harness.prospects import add_prospects
+from tests.harness.server import Server, start_server
 
 QUEUE = "/rest/v2/lead_finder/prospects/enrichments"
 QUERY = f"{QUEUE}/statuses/query"
-ADD = "/rest/v1/add_prospects_list"
 PRICE = 1_500  # millis: 1.5 credits per enriched prospect
 RECORD_KEYS = ["uuid", "prospect_email", "created", "status"]
 # The reference's form: ISO 8601, seconds, a colon in the offset (UTC here).
 CREATED = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00$")
-V2_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
 LEAD_COLUMNS = LEAD_FILE_COLUMNS
-
-
-def tag() -> str:
-    return uuid.uuid4().hex[:10]
-
-
-def fresh_emails(count: int, prefix: str = "p") -> list[str]:
-    """Addresses no other test uses (leads are shared by every account of a database)."""
-    run = tag()
-    return [f"{prefix}{i}-{run}@example.com" for i in range(count)]
 
 
 # --- the API ---------------------------------------------------------------------------------
@@ -113,30 +100,6 @@ def wait_until_processed(client: httpx.Client, batch_uuid: str, timeout: float =
         time.sleep(0.02)
 
 
-def add_prospects(client: httpx.Client, prospects: list[dict[str, Any]] | list[str]) -> None:
-    """Create prospects in the client's account through v1 add_prospects_list."""
-    entries = [{"email": p} if isinstance(p, str) else p for p in prospects]
-    for start in range(0, len(entries), 20_000):
-        response = client.post(ADD, json={"prospects": entries[start : start + 20_000]})
-        assert response.status_code == 200, response.text
-        outcomes = response.json()["prospects"]
-        assert all(outcome["status"] == "OK" for outcome in outcomes), outcomes[:5]
-
-
-def assert_v2_error(response: httpx.Response | RawResponse, status: int, title: str) -> dict[str, Any]:
-    """The v2 envelope: title, status, details, timestamp (UTC), extra; no stack trace."""
-    assert response.status_code == status, (response.status_code, response.text)
-    body = response.json()
-    assert set(body) == {"title", "status", "details", "timestamp", "extra"}, body
-    assert body["title"] == title, body
-    assert body["status"] == status, body
-    assert isinstance(body["details"], str) and body["details"], body
-    assert V2_TIMESTAMP.match(body["timestamp"]), body
-    for tell in ("Traceback", 'File "', "sqlalchemy", "sqlite3", "asyncpg"):
-        assert tell not in response.text, response.text
-    return body
-
-
 # --- leads -------------------------------------------------------------------------------------
 
 
@@ -191,39 +154,8 @@ LEAD_TO_PROSPECT = {
 # --- the database, read directly ---------------------------------------------------------------
 
 
-class Store:
-    """Direct reads of one database (a fresh engine per call: tests run in no event loop)."""
-
-    def __init__(self, database_url: str) -> None:
-        self.database_url = database_url
-
-    def run(self, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
-        async def main() -> T:
-            engine = create_async_engine(async_database_url(self.database_url), poolclass=NullPool)
-            try:
-                async with engine.begin() as conn:
-                    return await work(conn)
-            finally:
-                await engine.dispose()
-
-        return asyncio.run(main())
-
-    def rows(self, sql: str, **params: Any) -> list[dict[str, Any]]:
-        async def work(conn: AsyncConnection) -> list[dict[str, Any]]:
-            return [dict(row) for row in (await conn.execute(text(sql), params)).mappings()]
-
-        return self.run(work)
-
-    def execute(self, sql: str, **params: Any) -> None:
-        async def work(conn: AsyncConnection) -> None:
-            await conn.execute(text(sql), params)
-
-        self.run(work)
-
-    def value(self, sql: str, **params: Any) -> Any:
-        rows = self.rows(sql, **params)
-        assert len(rows) == 1, rows
-        return next(iter(rows[0].values()))
+class Store(DirectDatabase):
+    """Direct reads of one database's credits, enrichment items and enriched fields."""
 
     def balance(self, account_id: int) -> int:
         return self.value("SELECT credit_millis FROM accounts WHERE id = :a", a=account_id)
@@ -252,7 +184,7 @@ class Store:
 
     def age_batch(self, batch_uuid: str, hours: float) -> None:
         """Move a batch's records ``hours`` into the past (arranging time, not mocking)."""
-        items = EnrichmentItem.__table__
+        items = cast(Table, EnrichmentItem.__table__)
 
         async def work(conn: AsyncConnection) -> None:
             batch_id = select(EnrichmentBatch.__table__.c.id).where(
@@ -321,39 +253,59 @@ def start_worker(database_url: str, log: Path, **settings: str) -> subprocess.Po
         return subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
 
 
-# --- raw HTTP ----------------------------------------------------------------------------------
+# --- deployments ------------------------------------------------------------------------------
 
 
-class RawResponse:
-    def __init__(self, status: int, content: bytes) -> None:
-        self.status_code = status
-        self.content = content
-        self.text = content.decode(errors="replace")
+@dataclass
+class Deployment:
+    """A running server, the ``leadpecker`` command and a direct reader of its database."""
 
-    def json(self) -> Any:
-        return json.loads(self.content)
+    server: Server
+    cli: Cli
+    store: Store
+    workdir: Path
+    clients: list[httpx.Client] = field(default_factory=list)
 
+    def account(self, *options: str) -> AccountInfo:
+        """A fresh account (``"--credits", "3"``, ``"--no-api-access"`` …)."""
+        return self.cli.new_account(*options)
 
-class HeldRequest:
-    """A slow client: headers and the first byte of the body go out at once, the rest only on
-    ``finish``. The server has the request, so it holds its key's rate-limit slot, but cannot
-    finish reading the body: the slot stays taken for as long as the test wants."""
+    def client(self, account: AccountInfo | None = None, server: Server | None = None) -> httpx.Client:
+        """An HTTP client with the account's key (closed when the test session ends)."""
+        client = (server or self.server).client(account.api_key if account else None)
+        self.clients.append(client)
+        return client
 
-    def __init__(self, url: str, key: str, path: str, body: bytes) -> None:
-        parts = urlsplit(url)
-        self.connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-        self.connection.putrequest("POST", path)
-        self.connection.putheader("x-api-key", key)
-        self.connection.putheader("Content-Type", "application/json")
-        self.connection.putheader("Content-Length", str(len(body)))
-        self.connection.endheaders(body[:1])
-        self.rest = body[1:]
+    def customer(self, *options: str, prospects: list[Any] | None = None) -> tuple[AccountInfo, httpx.Client]:
+        """An account with a client, and ``prospects`` already in its database."""
+        account = self.account(*options)
+        client = self.client(account)
+        if prospects:
+            add_prospects(client, prospects)
+        return account, client
 
-    def finish(self) -> RawResponse:
-        assert self.connection.sock is not None
-        self.connection.sock.sendall(self.rest)
-        response = self.connection.getresponse()
-        return RawResponse(response.status, response.read())
+    def import_leads(self, leads: list[dict[str, str]]) -> None:
+        """Load leads the operator's way: a CSV file and ``leadpecker leads import``."""
+        path = write_leads(self.workdir / f"leads-{tag()}.csv", leads)
+        output = self.cli("leads", "import", str(path))
+        count = len(leads)
+        assert f"leads, {count} row{'s' if count != 1 else ''}: {count} inserted" in output, output
 
     def close(self) -> None:
-        self.connection.close()
+        for client in self.clients:
+            client.close()
+
+
+@contextmanager
+def deployment_of_its_own(backend: str, workdir: Path, **settings: str) -> Iterator[Deployment]:
+    """A deployment on a new database of ``backend``, its server started with LEADPECKER_*
+    ``settings``; everything stopped and the database dropped on the way out."""
+    url, drop = new_database(backend, workdir)
+    server = start_server(url, workdir, **settings)
+    deployment = Deployment(server, Cli(url), Store(url), workdir)
+    try:
+        yield deployment
+    finally:
+        deployment.close()
+        server.stop()
+        drop()

@@ -10,6 +10,8 @@ from typing import Any
 
 import httpx
 
+from tests.harness.cli import AccountInfo, Cli
+
 
 @dataclass
 class Workspace:
@@ -18,10 +20,10 @@ class Workspace:
 
     url: str
     key: str
-    account: Any
+    account: AccountInfo
     campaigns: dict[str, int]
     api: httpx.Client
-    cli: Any
+    cli: Cli
     directory: Path
 
     @property

@@ -7,6 +7,7 @@
   brings the database back on the same port, as a restart would.
 - ``PrivateRedis``: a ``redis-server`` of the test's own on a free port, to kill and restart.
 - ``LockHolder``: another process that holds a lock on the database until the test lets go.
+- ``redis_reachable``: whether the shared Redis answers (tests that need it skip without it).
 """
 
 from __future__ import annotations
@@ -24,11 +25,16 @@ from typing import Any
 
 import pytest
 
+from tests.harness.server import free_port
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+
+def redis_reachable(host: str = "127.0.0.1", port: int = 6379) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
 
 
 class TcpProxy:
@@ -122,6 +128,8 @@ class TcpProxy:
 
 
 class PrivateRedis:
+    """A ``redis-server`` of the test's own on a free port, to kill and restart."""
+
     def __init__(self) -> None:
         if shutil.which("redis-server") is None:
             pytest.skip("redis-server is not installed")
@@ -141,12 +149,7 @@ class PrivateRedis:
         raise RuntimeError(f"redis-server did not start on port {self.port}")
 
     def answers(self) -> bool:
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), 0.5) as sock:
-                sock.sendall(b"PING\r\n")
-                return sock.recv(16).startswith(b"+PONG")
-        except OSError:
-            return False
+        return redis_reachable("127.0.0.1", self.port)
 
     def kill(self) -> None:
         if self.process is not None and self.process.poll() is None:

@@ -4,7 +4,8 @@ the rejected rows, the exit code."""
 from __future__ import annotations
 
 import re
-from typing import Any
+
+from tests.harness.cli import Cli
 
 EXIT_REJECTED = 3
 SUMMARY = re.compile(
@@ -24,7 +25,7 @@ def rejected_lines(stderr: str) -> list[str]:
     return [line.removeprefix("rejected ") for line in stderr.splitlines() if line.startswith("rejected ")]
 
 
-def run(cli: Any, *args: str, exit_code: int = 0) -> str:
+def run(cli: Cli, *args: str, exit_code: int = 0) -> str:
     """Run an import that must end with ``exit_code``; its stderr (report and rejections)."""
     result = cli.run(*args)
     assert result.exit_code == exit_code, f"exited {result.exit_code}, not {exit_code}:\n{result.output}"

@@ -1,29 +1,24 @@
-"""Helpers of the API suite: the reference's error bodies, raw HTTP for what httpx hides, slow
-clients that hold a rate-limit slot, and a look at stored rows.
-
-Everything here talks to a running server from the outside, except ``db_rows`` and
-``stored_prospect``, which read the database directly: the API has no endpoint that returns a
-prospect's fields yet, and none ever shows how keys are stored.
+"""HTTP as a client sees it: the reference's error envelopes (v1 and v2) and their asserts, raw
+requests for what httpx would add or normalise, slow clients that hold a rate-limit slot for as
+long as a test wants, and the OpenAPI document a code generator reads.
 """
 
 from __future__ import annotations
 
-import asyncio
+import base64
 import http.client
 import json
 import re
 import select
-import socket
 import time
-import uuid
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 
-from leadpecker.kit.db import async_database_url
+from tests.harness.names import new_emails
+from tests.harness.prospects import ADD
+from tests.harness.server import Server
 
 # The reference's texts, copied from developers.woodpecker.co, "Search for prospects".
 V1_SESSION_MSG = (
@@ -51,7 +46,6 @@ V1_CODES = {
     "E_UNNOWN",
 }
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
-ADD = "/rest/v1/add_prospects_list"
 
 
 def assert_v1_error(
@@ -73,7 +67,8 @@ def assert_v1_error(
 def assert_v2_error(
     response: httpx.Response | RawResponse, status: int, title: str, details: str | None = None
 ) -> dict[str, Any]:
-    """``response`` is the v2 envelope: title, status, details, timestamp (UTC), extra null."""
+    """``response`` is the v2 envelope: title, status, details, timestamp (UTC), extra null;
+    no stack trace."""
     assert response.status_code == status, (response.status_code, response.text)
     body = response.json()
     assert set(body) == {"title", "status", "details", "timestamp", "extra"}, body
@@ -84,46 +79,27 @@ def assert_v2_error(
         assert body["details"] == details, body
     assert TIMESTAMP.match(body["timestamp"]), body
     assert body["extra"] is None, body
+    assert_no_trace(response)
     return body
 
 
 def assert_no_trace(response: httpx.Response | RawResponse) -> None:
+    """Nothing of a stack trace or of the database driver shows in the body."""
     for tell in ("Traceback", 'File "', "Error(", "sqlalchemy", "sqlite3", "asyncpg"):
         assert tell not in response.text, response.text
-
-
-def new_emails(count: int, tag: str = "p") -> list[str]:
-    """Addresses no test has used before (in any account)."""
-    run = uuid.uuid4().hex[:10]
-    return [f"{tag}{i}-{run}@example.com" for i in range(count)]
-
-
-def add(client: httpx.Client, prospects: list[dict[str, Any]], **fields: Any) -> list[dict[str, Any]]:
-    """POST add_prospects_list; asserts 200 and returns the per-prospect outcomes."""
-    response = client.post(ADD, json={**fields, "prospects": prospects})
-    assert response.status_code == 200, response.text
-    outcomes = response.json()["prospects"]
-    assert len(outcomes) == len(prospects), outcomes
-    return outcomes
-
-
-def add_emails(client: httpx.Client, emails: list[str], **fields: Any) -> list[dict[str, Any]]:
-    return add(client, [{"email": email} for email in emails], **fields)
-
-
-def statuses(outcomes: list[dict[str, Any]]) -> list[str]:
-    return [outcome["status"] for outcome in outcomes]
-
-
-def assert_nothing_stored(client: httpx.Client, emails: list[str]) -> None:
-    """None of ``emails`` is in the account: adding them now creates every one."""
-    assert statuses(add_emails(client, emails)) == ["OK"] * len(emails)
 
 
 # --- raw HTTP -------------------------------------------------------------------------------
 
 
+def b64(text: str) -> str:
+    """``text`` in base64, as HTTP Basic credentials carry it."""
+    return base64.b64encode(text.encode()).decode()
+
+
 class RawResponse:
+    """A response read off the socket as it came (headers by lower-case name)."""
+
     def __init__(self, status: int, headers: dict[str, str], content: bytes) -> None:
         self.status_code = status
         self.headers = headers
@@ -136,6 +112,7 @@ class RawResponse:
 
 def _connection(url: str, timeout: float) -> http.client.HTTPConnection:
     parts = urlsplit(url)
+    assert parts.hostname is not None, url
     return http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
 
 
@@ -234,44 +211,10 @@ def add_body(emails: list[str]) -> bytes:
     return json.dumps({"prospects": [{"email": email} for email in emails]}).encode()
 
 
-# --- outside the API ------------------------------------------------------------------------
+# --- the OpenAPI document ------------------------------------------------------------------
 
 
-def db_rows(database_url: str, sql: str, **params: Any) -> list[dict[str, Any]]:
-    """Rows of a query, read straight from the database."""
-
-    async def fetch() -> list[dict[str, Any]]:
-        engine = create_async_engine(async_database_url(database_url))
-        try:
-            async with engine.connect() as conn:
-                return [dict(row) for row in (await conn.execute(text(sql), params)).mappings()]
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(fetch())
-
-
-def stored_prospect(database_url: str, account_id: int, email: str) -> dict[str, Any] | None:
-    """The stored row of a prospect (None when there is none)."""
-    rows = db_rows(
-        database_url,
-        "SELECT * FROM prospects WHERE account_id = :account AND email = :email",
-        account=account_id,
-        email=email,
-    )
-    return rows[0] if rows else None
-
-
-def redis_reachable(host: str = "127.0.0.1", port: int = 6379) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=0.5) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
-
-
-def openapi_document(server: Any) -> dict[str, Any]:
+def openapi_document(server: Server) -> dict[str, Any]:
     """The server's OpenAPI document, as a client's code generator reads it."""
     with server.client() as client:
         response = client.get("/openapi.json")
@@ -284,3 +227,19 @@ def resolve_schema(document: dict[str, Any], schema: dict[str, Any]) -> dict[str
     while "$ref" in schema:
         schema = document["components"]["schemas"][schema["$ref"].removeprefix("#/components/schemas/")]
     return schema
+
+
+def v2_operations(server: Server) -> list[tuple[str, str, bool]]:
+    """(method, path, takes a body) of every /rest/v2 operation the OpenAPI document lists,
+    path parameters filled in: a new endpoint is covered without touching its tests."""
+    paths = openapi_document(server)["paths"]
+    return [
+        (
+            method.upper(),
+            re.sub(r"\{[^}]+\}", "00000000-0000-4000-8000-000000000000", path),
+            "requestBody" in operation,
+        )
+        for path, operations in paths.items()
+        if path.startswith("/rest/v2/")
+        for method, operation in operations.items()
+    ]

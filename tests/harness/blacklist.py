@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import httpx
@@ -10,11 +9,6 @@ import httpx
 EMAILS = "/rest/v2/blacklist/emails"
 DOMAINS = "/rest/v2/blacklist/domains"
 SEARCH = "/rest/v1/prospects"
-
-
-def tag() -> str:
-    """A fresh token for names no other test uses."""
-    return uuid.uuid4().hex[:10]
 
 
 def call(client: httpx.Client, method: str, path: str, body: Any = None, **params: Any) -> Any:
