@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from leadpecker.accounts import service
-from leadpecker.cli import run_with_db
+from leadpecker.kit.cli_support import run_with_db
 
 accounts_app = typer.Typer(help="Create and list accounts.", no_args_is_help=True)
 users_app = typer.Typer(help="Add and list the users of an account.", no_args_is_help=True)

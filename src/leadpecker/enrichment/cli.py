@@ -10,9 +10,9 @@ from rich.console import Console
 from rich.table import Table
 
 from leadpecker.accounts.service import find_account
-from leadpecker.cli import run_with_db
 from leadpecker.enrichment.explain import Explanation, explain
 from leadpecker.enrichment.runner import build_worker
+from leadpecker.kit.cli_support import run_with_db
 from leadpecker.kit.db import Database
 from leadpecker.settings import get_settings
 
