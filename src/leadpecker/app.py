@@ -18,7 +18,6 @@ from leadpecker.blacklist.endpoints import router as blacklist_router
 from leadpecker.campaigns.endpoints import router as campaigns_router
 from leadpecker.enrichment import service as enrichment
 from leadpecker.enrichment.endpoints import router as enrichment_router
-from leadpecker.enrichment.runner import build_worker
 from leadpecker.followups.endpoints import router as followups_router
 from leadpecker.http.auth import current_account
 from leadpecker.http.bodies import (
@@ -52,6 +51,7 @@ from leadpecker.models import Base
 from leadpecker.prospects.endpoints import router as prospects_router
 from leadpecker.search.endpoints import router as search_router
 from leadpecker.settings import Settings, get_settings
+from leadpecker.worker import build_worker
 
 DESCRIPTION = """
 A self-hosted, wire-compatible stand-in for the Woodpecker.co prospect API.

@@ -17,14 +17,14 @@ from leadpecker.accounts.cli import accounts_app, credits_app, keys_app, users_a
 from leadpecker.activity.cli import activity_app
 from leadpecker.campaigns.cli import campaigns_app, enrolments_app
 from leadpecker.demo.cli import register_demo
-from leadpecker.enrichment.cli import enrichment_app, register_worker
 from leadpecker.kit.cli_errors import failure_line
 from leadpecker.kit.cli_support import report_error
 from leadpecker.kit.logs import configure_logging
-from leadpecker.leads.cli import leads_app
+from leadpecker.leads.cli import enrichment_app, leads_app
 from leadpecker.prospects.cli import prospects_app
 from leadpecker.serve import register_serve
 from leadpecker.settings import get_settings
+from leadpecker.worker import register_worker
 
 # The click that typer runs on (its own copy since typer 0.2x, click itself before): its error
 # classes, found through the one typer exports.
