@@ -8,8 +8,8 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from leadpecker.kit.db import async_database_url
 from leadpecker.models import Base
+from leadpecker.settings import async_database_url
 
 config = context.config
 target_metadata = Base.metadata
