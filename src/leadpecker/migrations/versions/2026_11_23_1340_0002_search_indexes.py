@@ -7,17 +7,22 @@ Revision ID: 0002
 Revises: 0003 (0003 was written first, against 0001; one line of history keeps one head)
 Create Date: 2026-11-23 13:40:00
 
-The trigger SQL is rendered from ``leadpecker.search.serializer.LAYOUT`` by the dialect
-components. Changing that layout needs a new migration that runs the components'
-``uninstall_statements()`` and ``install_statements()`` again (which rebuild every document).
+The trigger SQL is a frozen copy, in the two .sql files beside this one, of what the search
+dialects rendered from the document layout (``search.serializer.LAYOUT``) when this migration
+was written: a migration runs the same statements whatever the code becomes. Changing that
+layout needs a new migration with its own copy of the dialects' ``uninstall_statements()`` and
+``install_statements()`` (which rebuild every document); tests/test_architecture.py checks
+that the newest copy is what the code renders, which is also what a first load rebuilds
+(search/upkeep.py).
 """
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import sqlalchemy as sa
 from alembic import op
-
-from leadpecker.search import dialect_postgresql, dialect_sqlite
 
 revision = "0002"
 down_revision = "0003"
@@ -70,6 +75,14 @@ def _sort_indexes() -> dict[str, list[object]]:
     return indexes
 
 
+def frozen_statements(dialect: str, step: str) -> list[str]:
+    """The statements of this migration's .sql file for ``dialect`` that ``step`` (upgrade,
+    downgrade) runs, in order."""
+    text = Path(__file__).with_name(f"{Path(__file__).stem}.{dialect}.sql").read_text(encoding="utf-8")
+    parts = re.split(r"^-- (upgrade|downgrade)\n", text, flags=re.MULTILINE)
+    return [sql.strip() for kind, sql in zip(parts[1::2], parts[2::2], strict=True) if kind == step]
+
+
 def upgrade() -> None:
     dialect = op.get_bind().dialect.name
     op.create_table(
@@ -106,17 +119,15 @@ def upgrade() -> None:
         postgresql_ops=dict.fromkeys(_SEARCHED, "gin_trgm_ops"),
         sqlite_where=sa.text("0"),
     )
-    component = dialect_postgresql if dialect == "postgresql" else dialect_sqlite
     # Straight to the driver: the SQL holds colons (to_char's 'HH24:MI:SS') that a text()
     # construct would take for bind parameters.
-    for statement in component.install_statements():
+    for statement in frozen_statements(dialect, "upgrade"):
         op.get_bind().exec_driver_sql(statement)
 
 
 def downgrade() -> None:
     dialect = op.get_bind().dialect.name
-    component = dialect_postgresql if dialect == "postgresql" else dialect_sqlite
-    for statement in component.uninstall_statements():
+    for statement in frozen_statements(dialect, "downgrade"):
         op.get_bind().exec_driver_sql(statement)
     op.drop_index("ix_prospects_trigram", table_name="prospects")
     for name in _sort_indexes():
