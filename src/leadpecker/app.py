@@ -12,21 +12,21 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from leadpecker import __version__
+from leadpecker.accounts.dependencies import current_account
 from leadpecker.accounts.endpoints import router as identity_router
 from leadpecker.activity.endpoints import router as activity_router
 from leadpecker.blacklist.endpoints import router as blacklist_router
 from leadpecker.campaigns.endpoints import router as campaigns_router
 from leadpecker.enrichment import service as enrichment
 from leadpecker.enrichment.endpoints import router as enrichment_router
-from leadpecker.enrichment.runner import build_worker
 from leadpecker.followups.endpoints import router as followups_router
-from leadpecker.http.auth import current_account
 from leadpecker.http.bodies import (
     PayloadTooLarge,
     RequestBodyMiddleware,
     RequestTimeout,
     unread_body_response,
 )
+from leadpecker.http.dependencies import DatabaseDep
 from leadpecker.http.docs import install_docs
 from leadpecker.http.envelopes import (
     error_response,
@@ -52,6 +52,7 @@ from leadpecker.models import Base
 from leadpecker.prospects.endpoints import router as prospects_router
 from leadpecker.search.endpoints import router as search_router
 from leadpecker.settings import Settings, get_settings
+from leadpecker.worker import build_worker
 
 DESCRIPTION = """
 A self-hosted, wire-compatible stand-in for the Woodpecker.co prospect API.
@@ -124,8 +125,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health_router)
 
     @app.get("/metrics", tags=["service"], summary="Prometheus metrics", response_class=Response)
-    async def prometheus_metrics(request: Request) -> Response:
-        depth = await enrichment.queue_depth(request.app.state.db)
+    async def prometheus_metrics(db: DatabaseDep) -> Response:
+        depth = await enrichment.queue_depth(db)
         degraded = limiter.degraded if limiter is not None else None
         return Response(
             metrics.exposition(depth, rate_limit_degraded=degraded), media_type=metrics.CONTENT_TYPE_LATEST
@@ -163,7 +164,7 @@ def _install_error_handlers(app: FastAPI) -> None:
             # this a caller with no valid key would learn that its body is malformed; the key
             # is checked first everywhere else (a body of the wrong shape answers 401 too).
             try:
-                await current_account(request)
+                await current_account(request, request.app.state.db)
             except LeadpeckerError as refused:
                 return error_response(path, refused)
         return error_response(path, to_bad_request(exc, v1=is_v1(path)))
@@ -186,7 +187,7 @@ def _install_error_handlers(app: FastAPI) -> None:
             # deeply, a number too long), before the dependencies ran: the key comes first, as
             # for any other malformed body (validation_error).
             try:
-                await current_account(request)
+                await current_account(request, request.app.state.db)
             except LeadpeckerError as refused:
                 return error_response(path, refused)
             return error_response(

@@ -1,28 +1,30 @@
-"""The ``leadpecker`` command: one entry point, a sub-command per feature."""
+"""The ``leadpecker`` command: one entry point, a sub-command per feature.
+
+This module only assembles: the feature CLIs share their helpers through kit/cli_support.py,
+and no module of leadpecker imports this one but the entry point (``python -m leadpecker``)."""
 
 from __future__ import annotations
 
-import asyncio
 import importlib
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
-from rich.markup import escape
 from typer.core import TyperGroup
 
 from leadpecker import __version__
+from leadpecker.accounts.cli import accounts_app, credits_app, keys_app, users_app
+from leadpecker.activity.cli import activity_app
+from leadpecker.campaigns.cli import campaigns_app, enrolments_app
+from leadpecker.demo.cli import register_demo
 from leadpecker.kit.cli_errors import failure_line
-from leadpecker.kit.db import Database
+from leadpecker.kit.cli_support import report_error
 from leadpecker.kit.logs import configure_logging
-from leadpecker.kit.migrate import prepare_database
+from leadpecker.leads.cli import enrichment_app, leads_app
+from leadpecker.prospects.cli import prospects_app
+from leadpecker.serve import register_serve
 from leadpecker.settings import get_settings
-
-T = TypeVar("T")
-
-console = Console(stderr=True, soft_wrap=True)
+from leadpecker.worker import register_worker
 
 # The click that typer runs on (its own copy since typer 0.2x, click itself before): its error
 # classes, found through the one typer exports.
@@ -75,10 +77,6 @@ def _configured_database_url() -> str | None:
         return None
 
 
-def report_error(line: str) -> None:
-    console.print(f"[red]error:[/red] {escape(line)}", highlight=False)
-
-
 def _show_version(shown: bool) -> None:
     if shown:
         typer.echo(f"leadpecker {__version__}")
@@ -103,33 +101,7 @@ def _root(
     configure_logging(get_settings())
 
 
-def run_with_db(work: Callable[[Database], Awaitable[T]]) -> T:
-    """Prepare the database (``prepare_database``), run ``work`` on a fresh engine, and always
-    dispose of it. A failure it raises is told by the root command, in one line."""
-    settings = get_settings()
-    prepare_database(settings)
-
-    async def main() -> T:
-        db = Database(settings)
-        try:
-            return await work(db)
-        finally:
-            await db.dispose()
-
-    return asyncio.run(main())
-
-
 def _register() -> None:
-    # Imported here: each feature's CLI imports run_with_db from this module.
-    from leadpecker.accounts.cli import accounts_app, credits_app, keys_app, users_app
-    from leadpecker.activity.cli import activity_app
-    from leadpecker.campaigns.cli import campaigns_app, enrolments_app
-    from leadpecker.demo.cli import register_demo
-    from leadpecker.enrichment.cli import enrichment_app, register_worker
-    from leadpecker.leads.cli import leads_app
-    from leadpecker.prospects.cli import prospects_app
-    from leadpecker.serve import register_serve
-
     app.add_typer(accounts_app, name="accounts")
     app.add_typer(users_app, name="users")
     app.add_typer(keys_app, name="keys")

@@ -310,7 +310,7 @@ class EmailActivity(Base):
     occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)
     url: Mapped[str | None] = mapped_column(Text, nullable=True)
     # What a reply (kind REPLIED) holds, as GET /rest/v2/prospects/{id}/responses shows it;
-    # empty for other kinds, and for replies loaded without them (migration 2026_12_05_0010).
+    # empty for other kinds, and for replies loaded without them (migration 0010).
     subject: Mapped[str | None] = mapped_column(Text, nullable=True)
     message: Mapped[str | None] = mapped_column(Text, nullable=True)
     # The campaign step the reply answered, and how many campaign emails it came after.

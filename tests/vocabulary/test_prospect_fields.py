@@ -1,18 +1,14 @@
 """The prospect field catalogue agrees with what still declares fields one by one (the model's
-columns, the body's fields) and with the document layout the migrations installed."""
+columns, the body's fields). That the search SQL the migrations installed is what the code
+renders is tests/test_architecture.py's."""
 
 from __future__ import annotations
-
-import importlib.util
-from pathlib import Path
-from types import ModuleType
 
 from sqlalchemy import JSON, Boolean, Integer, String, Text
 
 from leadpecker.kit.types import UtcDateTime
 from leadpecker.models import Prospect
 from leadpecker.prospects.schemas import ProspectIn
-from leadpecker.search import dialect_postgresql, dialect_sqlite
 from leadpecker.vocabulary.prospect_fields import (
     LEGACY_NAMES,
     PROSPECT_FIELDS,
@@ -30,15 +26,6 @@ COLUMN_TYPES = {
     FieldKind.BOOLEAN: (Boolean,),
     FieldKind.OBJECT: (JSON,),
 }
-VERSIONS = Path(__file__).resolve().parents[2] / "src" / "leadpecker" / "migrations" / "versions"
-
-
-def _migration(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, VERSIONS / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_every_field_is_a_prospects_column_of_its_kind() -> None:
@@ -62,13 +49,3 @@ def test_the_body_takes_every_text_field_and_legacy_name() -> None:
     assert set(TEXT_FIELDS) | set(LEGACY_NAMES) <= set(ProspectIn.model_fields)
     sent = ProspectIn(email="a@b.co", snipet2="old", snippet3="new", snipet3="ignored").sent_fields()
     assert sent == {"email": "a@b.co", "snippet2": "old", "snippet3": "new"}
-
-
-def test_the_live_search_sql_is_the_one_the_migrations_installed() -> None:
-    """A change of the v1 document or of the searched fields needs a migration installing the
-    triggers again; that migration's statements then take the place of 0002's here."""
-    installed = _migration("2026_11_23_0002_search_indexes")
-    assert dialect_sqlite.install_statements() == installed._sqlite_install()
-    assert dialect_sqlite.uninstall_statements() == installed._sqlite_uninstall()
-    assert dialect_postgresql.install_statements() == installed._postgresql_install()
-    assert dialect_postgresql.uninstall_statements() == installed._postgresql_uninstall()

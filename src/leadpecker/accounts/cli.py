@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from leadpecker.accounts import service
-from leadpecker.cli import run_with_db
+from leadpecker.kit.cli_support import run_with_db
 from leadpecker.vocabulary.enums import UserRole
 
 accounts_app = typer.Typer(help="Create and list accounts.", no_args_is_help=True)

@@ -9,12 +9,13 @@ from __future__ import annotations
 import math
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
 from leadpecker.accounts import service
+from leadpecker.accounts.dependencies import CurrentAccount
 from leadpecker.accounts.repository import UserRow
 from leadpecker.accounts.schemas import MeOut, UsersOut
-from leadpecker.http.auth import CurrentAccount
+from leadpecker.http.dependencies import DatabaseDep
 from leadpecker.http.openapi import V1_ERRORS, V2_ERRORS
 from leadpecker.kit.fields import query_int
 from leadpecker.kit.json import JsonResponse
@@ -36,8 +37,8 @@ PageNumber = query_int(0)
     description="The user an API key stands for (the account's owner: an account's keys are "
     "its owner's) and the account it acts in. Query parameters are ignored.",
 )
-async def me(request: Request, account: CurrentAccount) -> JsonResponse:
-    owner = await service.account_owner(request.app.state.db, account.account_id)
+async def me(account: CurrentAccount, db: DatabaseDep) -> JsonResponse:
+    owner = await service.account_owner(db, account.account_id)
     return JsonResponse(
         {
             **_user_json(owner),
@@ -55,16 +56,14 @@ async def me(request: Request, account: CurrentAccount) -> JsonResponse:
     description="The account's users, 50 a page, in id order. Other query parameters are ignored.",
 )
 async def list_users(
-    request: Request,
     account: CurrentAccount,
+    db: DatabaseDep,
     page: Annotated[PageNumber, Query(description="0-based page; current_page_number is 1-based")] = 0,
     sort: Annotated[
         str, Query(pattern=SORT_PATTERN, description="+id ascending (the default) or -id descending")
     ] = "+id",
 ) -> JsonResponse:
-    listed = await service.users_page(
-        request.app.state.db, account.account_id, page, descending=sort.startswith("-")
-    )
+    listed = await service.users_page(db, account.account_id, page, descending=sort.startswith("-"))
     return JsonResponse(
         {
             "content": [_user_json(user) for user in listed.users],

@@ -6,10 +6,11 @@ from datetime import UTC
 
 from fastapi import APIRouter, Request
 
+from leadpecker.accounts.dependencies import CurrentAccount
 from leadpecker.activity import service
 from leadpecker.activity.repository import Reply
 from leadpecker.activity.schemas import ProspectResponsesOut
-from leadpecker.http.auth import CurrentAccount
+from leadpecker.http.dependencies import DatabaseDep
 from leadpecker.http.openapi import V2_ERRORS, query_parameter
 from leadpecker.http.v1params import ID_LIST_SCHEMA
 from leadpecker.kit.errors import BadRequest, NotFound
@@ -80,9 +81,11 @@ def _response(reply: Reply) -> dict[str, object]:
         ]
     },
 )
-async def get_prospect_responses(prospect_id: str, request: Request, account: CurrentAccount) -> JsonResponse:
+async def get_prospect_responses(
+    prospect_id: str, request: Request, account: CurrentAccount, db: DatabaseDep
+) -> JsonResponse:
     found = await service.prospect_replies(
-        request.app.state.db, account.account_id, _prospect_id(prospect_id), _campaign_ids(request)
+        db, account.account_id, _prospect_id(prospect_id), _campaign_ids(request)
     )
     if found is None:
         raise NotFound(NOT_FOUND)

@@ -9,6 +9,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
+from leadpecker.accounts.dependencies import CurrentAccount
+from leadpecker.accounts.repository import KeyOwner
 from leadpecker.blacklist import service
 from leadpecker.blacklist.schemas import (
     DEFAULT_PER_PAGE,
@@ -21,8 +23,9 @@ from leadpecker.blacklist.schemas import (
     PageNumber,
     PageSize,
 )
-from leadpecker.http.auth import CurrentAccount
+from leadpecker.http.dependencies import DatabaseDep
 from leadpecker.http.openapi import V2_ERRORS
+from leadpecker.kit.db import Database
 from leadpecker.kit.fields import NO_NUL
 from leadpecker.kit.json import JsonResponse
 
@@ -38,7 +41,8 @@ EFFECT = (
 
 async def _page(
     request: Request,
-    account: CurrentAccount,
+    db: Database,
+    account: KeyOwner,
     blacklist: service.Blacklist,
     key: str,
     *,
@@ -50,7 +54,7 @@ async def _page(
     # the declared parameter (there for the document and its checks) keeps only the last value.
     filter_text = ",".join(request.query_params.getlist(filter_name)) or None
     found = await service.list_entries(
-        request.app.state.db,
+        db,
         account.account_id,
         blacklist,
         page=page,
@@ -64,6 +68,7 @@ async def _page(
 async def get_emails(
     request: Request,
     account: CurrentAccount,
+    db: DatabaseDep,
     page: Annotated[PageNumber, PAGE] = 0,
     per_page: Annotated[PageSize, PER_PAGE] = DEFAULT_PER_PAGE,
     email_filter: Annotated[
@@ -76,23 +81,28 @@ async def get_emails(
     ] = None,
 ) -> JsonResponse:
     return await _page(
-        request, account, service.EMAILS, "emails", page=page, per_page=per_page, filter_name="email_filter"
+        request,
+        db,
+        account,
+        service.EMAILS,
+        "emails",
+        page=page,
+        per_page=per_page,
+        filter_name="email_filter",
     )
 
 
 @router.post("/emails", response_model=EmailsOut, summary="Blacklist emails", description=EFFECT)
-async def blacklist_emails(body: EmailsIn, request: Request, account: CurrentAccount) -> JsonResponse:
-    added = await service.add_entries(request.app.state.db, account.account_id, service.EMAILS, body.emails)
+async def blacklist_emails(body: EmailsIn, account: CurrentAccount, db: DatabaseDep) -> JsonResponse:
+    added = await service.add_entries(db, account.account_id, service.EMAILS, body.emails)
     return JsonResponse({"emails": added})
 
 
 @router.delete(
     "/emails", response_model=EmailsOut, summary="Delete emails from the blacklist", description=EFFECT
 )
-async def delete_emails(body: EmailsIn, request: Request, account: CurrentAccount) -> JsonResponse:
-    removed = await service.remove_entries(
-        request.app.state.db, account.account_id, service.EMAILS, body.emails
-    )
+async def delete_emails(body: EmailsIn, account: CurrentAccount, db: DatabaseDep) -> JsonResponse:
+    removed = await service.remove_entries(db, account.account_id, service.EMAILS, body.emails)
     return JsonResponse({"emails": removed})
 
 
@@ -100,6 +110,7 @@ async def delete_emails(body: EmailsIn, request: Request, account: CurrentAccoun
 async def get_domains(
     request: Request,
     account: CurrentAccount,
+    db: DatabaseDep,
     page: Annotated[PageNumber, PAGE] = 0,
     per_page: Annotated[PageSize, PER_PAGE] = DEFAULT_PER_PAGE,
     domain_filter: Annotated[
@@ -113,6 +124,7 @@ async def get_domains(
 ) -> JsonResponse:
     return await _page(
         request,
+        db,
         account,
         service.DOMAINS,
         "domains",
@@ -123,16 +135,14 @@ async def get_domains(
 
 
 @router.post("/domains", response_model=DomainsOut, summary="Blacklist domains", description=EFFECT)
-async def blacklist_domains(body: DomainsIn, request: Request, account: CurrentAccount) -> JsonResponse:
-    added = await service.add_entries(request.app.state.db, account.account_id, service.DOMAINS, body.domains)
+async def blacklist_domains(body: DomainsIn, account: CurrentAccount, db: DatabaseDep) -> JsonResponse:
+    added = await service.add_entries(db, account.account_id, service.DOMAINS, body.domains)
     return JsonResponse({"domains": added})
 
 
 @router.delete(
     "/domains", response_model=DomainsOut, summary="Delete domains from the blacklist", description=EFFECT
 )
-async def delete_domains(body: DomainsIn, request: Request, account: CurrentAccount) -> JsonResponse:
-    removed = await service.remove_entries(
-        request.app.state.db, account.account_id, service.DOMAINS, body.domains
-    )
+async def delete_domains(body: DomainsIn, account: CurrentAccount, db: DatabaseDep) -> JsonResponse:
+    removed = await service.remove_entries(db, account.account_id, service.DOMAINS, body.domains)
     return JsonResponse({"domains": removed})

@@ -9,9 +9,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.datastructures import QueryParams
 
+from leadpecker.accounts.dependencies import CurrentAccount
 from leadpecker.campaigns import service
 from leadpecker.campaigns.schemas import NO_CAMPAIGNS, AddProspectsCampaignIn, CampaignOut, NoCampaigns
-from leadpecker.http.auth import CurrentAccount
+from leadpecker.http.dependencies import DatabaseDep, SettingsDep
 from leadpecker.http.openapi import V1_ERRORS, query_parameter
 from leadpecker.http.v1params import ID_LIST_SCHEMA, check_known, id_list, wrong_param
 from leadpecker.kit.json import JsonResponse
@@ -29,10 +30,10 @@ router = APIRouter(prefix="/rest/v1", tags=["v1 campaigns"], responses=V1_ERRORS
     summary="Add prospects (by id, or by email — created if new) to a campaign",
 )
 async def add_prospects_campaign(
-    body: AddProspectsCampaignIn, request: Request, account: CurrentAccount
+    body: AddProspectsCampaignIn, account: CurrentAccount, db: DatabaseDep, settings: SettingsDep
 ) -> JsonResponse:
-    within_add_limit(request, len(body.prospects))
-    outcomes = await service.add_prospects_campaign(request.app.state.db, account.account_id, body)
+    within_add_limit(settings, len(body.prospects))
+    outcomes = await service.add_prospects_campaign(db, account.account_id, body)
     return outcomes_json(outcomes)
 
 
@@ -132,12 +133,10 @@ def _campaign_json(listing: service.CampaignListing) -> dict[str, Any]:
         ]
     },
 )
-async def campaign_list(request: Request, account: CurrentAccount) -> JsonResponse:
+async def campaign_list(request: Request, account: CurrentAccount, db: DatabaseDep) -> JsonResponse:
     params = request.query_params
     check_known(params, ("status", "id"))
-    listings = await service.list_campaigns(
-        request.app.state.db, account.account_id, _ids(params), _statuses(params)
-    )
+    listings = await service.list_campaigns(db, account.account_id, _ids(params), _statuses(params))
     if not listings:
         return JsonResponse({"message": NO_CAMPAIGNS})
     return JsonResponse([_campaign_json(listing) for listing in listings])

@@ -6,8 +6,8 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 
-from leadpecker.cli import run_with_db
 from leadpecker.demo.service import DEMO_ACCOUNT, DEMO_API_KEY, LOAD_STEPS, demo_exists, load_demo
+from leadpecker.kit.cli_support import run_with_db
 from leadpecker.kit.db import Database
 
 out = Console()

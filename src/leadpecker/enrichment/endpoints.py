@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
+from leadpecker.accounts.dependencies import CurrentAccount
 from leadpecker.enrichment import service
 from leadpecker.enrichment.repository import ItemRecord
 from leadpecker.enrichment.schemas import (
@@ -12,7 +13,7 @@ from leadpecker.enrichment.schemas import (
     QueueEnrichmentsOut,
     StatusesQueryIn,
 )
-from leadpecker.http.auth import CurrentAccount
+from leadpecker.http.dependencies import DatabaseDep, WorkAvailable
 from leadpecker.http.openapi import V2_ERRORS
 from leadpecker.kit.errors import NotFound
 from leadpecker.kit.json import JsonResponse
@@ -49,11 +50,11 @@ def records_json(records: list[ItemRecord]) -> JsonResponse:
     "Each queued prospect reserves 1.5 credits; an enrichment that finds nothing is free.",
 )
 async def queue_enrichments(
-    body: QueueEnrichmentsIn, request: Request, account: CurrentAccount
+    body: QueueEnrichmentsIn, account: CurrentAccount, db: DatabaseDep, work_available: WorkAvailable
 ) -> JsonResponse:
-    outcome = await service.queue_enrichments(request.app.state.db, account.account_id, body.prospects)
+    outcome = await service.queue_enrichments(db, account.account_id, body.prospects)
     if outcome.prospects_count:
-        request.app.state.work_available.set()
+        work_available.set()
     return JsonResponse(
         {
             "uuid": outcome.uuid,
@@ -72,15 +73,15 @@ async def queue_enrichments(
     "With emails: every record of those prospects. Newest first.",
 )
 async def list_enrichments(
-    request: Request, account: CurrentAccount, body: StatusesQueryIn | None = None
+    account: CurrentAccount, db: DatabaseDep, body: StatusesQueryIn | None = None
 ) -> JsonResponse:
     emails = body.emails if body else None
-    return records_json(await service.list_statuses(request.app.state.db, account.account_id, emails))
+    return records_json(await service.list_statuses(db, account.account_id, emails))
 
 
 @router.get("/{uuid}", response_model=EnrichmentRecordsOut, summary="Get prospect enrichment")
-async def get_enrichment(uuid: str, request: Request, account: CurrentAccount) -> JsonResponse:
-    records = await service.batch_statuses(request.app.state.db, account.account_id, uuid)
+async def get_enrichment(uuid: str, account: CurrentAccount, db: DatabaseDep) -> JsonResponse:
+    records = await service.batch_statuses(db, account.account_id, uuid)
     if records is None:
         raise NotFound("Requested resource does not exist")
     return records_json(records)

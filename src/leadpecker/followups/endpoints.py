@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
+from leadpecker.accounts.dependencies import CurrentAccount
 from leadpecker.followups import service
 from leadpecker.followups.schemas import StopFollowupsIn, StopFollowupsOut
-from leadpecker.http.auth import CurrentAccount
+from leadpecker.http.dependencies import DatabaseDep
 from leadpecker.http.openapi import V1_ERRORS
 from leadpecker.kit.json import JsonResponse
 from leadpecker.vocabulary.enums import OutcomeStatus
@@ -22,6 +23,6 @@ router = APIRouter(prefix="/rest/v1", tags=["v1 prospects"], responses=V1_ERRORS
     "its enrolments with follow-ups still planned (ACTIVE, PAUSED, TO-CHECK, TO-REVIEW, "
     "AUTOREPLIED). An email the account does not have answers 404 E_RECORD_NOT_FOUND.",
 )
-async def stop_followups(body: StopFollowupsIn, request: Request, account: CurrentAccount) -> JsonResponse:
-    stopped = await service.stop_followups(request.app.state.db, account.account_id, body.prospect.email)
+async def stop_followups(body: StopFollowupsIn, account: CurrentAccount, db: DatabaseDep) -> JsonResponse:
+    stopped = await service.stop_followups(db, account.account_id, body.prospect.email)
     return JsonResponse({"prospect": {"email": stopped.email, "id": stopped.id, "status": OutcomeStatus.OK}})

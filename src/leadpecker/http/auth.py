@@ -1,16 +1,9 @@
-"""How a request presents its API key, and the dependency that turns it into an account."""
+"""How a request presents its API key (the account it belongs to: accounts/dependencies.py)."""
 
 from __future__ import annotations
 
 import base64
 import binascii
-from typing import Annotated
-
-from fastapi import Depends, Request
-
-from leadpecker.accounts.repository import KeyOwner
-from leadpecker.accounts.service import authenticate
-from leadpecker.http.observe import note_account
 
 
 def presented_key(headers: dict[str, str] | object) -> str | None:
@@ -38,12 +31,3 @@ def presented_key(headers: dict[str, str] | object) -> str | None:
     user, _, password = decoded.partition(":")
     key = (user or password).strip()
     return key or None
-
-
-async def current_account(request: Request) -> KeyOwner:
-    owner = await authenticate(request.app.state.db, presented_key(request.headers))
-    note_account(request.scope, owner.account_id)  # for the request's access line
-    return owner
-
-
-CurrentAccount = Annotated[KeyOwner, Depends(current_account)]

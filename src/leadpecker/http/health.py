@@ -18,9 +18,10 @@ import asyncio
 import time
 from typing import Any, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from leadpecker.http.dependencies import DatabaseDep, MigrationHeads, RateLimiterDep
 from leadpecker.http.envelopes import RETRY_AFTER_SECONDS
 from leadpecker.http.ratelimit import RateLimiter, RedisRateLimiter
 from leadpecker.kit.db import Database
@@ -70,11 +71,8 @@ async def healthz() -> Liveness:
 
 @router.get("/health", summary="The same as /readyz (kept for existing monitors)", **_READINESS)
 @router.get("/readyz", summary="Readiness: database, migrations and Redis", **_READINESS)
-async def readiness(request: Request) -> JsonResponse:
-    state = request.app.state
-    checks, redis = await asyncio.gather(
-        _database_checks(state.db, state.migration_heads), _redis_check(state.rate_limiter)
-    )
+async def readiness(db: DatabaseDep, heads: MigrationHeads, limiter: RateLimiterDep) -> JsonResponse:
+    checks, redis = await asyncio.gather(_database_checks(db, heads), _redis_check(limiter))
     if redis is not None:
         checks["redis"] = redis
     states = {check.state for check in checks.values()}

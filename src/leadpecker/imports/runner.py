@@ -24,10 +24,10 @@ from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from leadpecker.cli import report_error, run_with_db
 from leadpecker.imports.files import UTF8, ParsedBatches, Record, check_encoding, check_file, validate_rows
 from leadpecker.imports.tally import Rejection, Tally
 from leadpecker.kit import metrics
+from leadpecker.kit.cli_support import report_error, run_with_db
 from leadpecker.kit.db import Database
 from leadpecker.kit.errors import UsageError
 

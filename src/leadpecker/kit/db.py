@@ -24,31 +24,11 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, CursorResult, Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext, make_url
-from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from leadpecker.settings import Settings
+from leadpecker.settings import Settings, async_database_url
 
 _WRITE_OPTION = "leadpecker_write"
-
-
-def async_database_url(url: str) -> str:
-    """Accept the plain URLs users write and pick the async driver for them. A URL leadpecker
-    cannot use raises ValueError saying why, without repeating the URL (it may hold a password)."""
-    usable = "use sqlite:///path or postgresql://user@host/database"
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        raise ValueError(f"not a database URL: {usable}") from None
-    backend = parsed.get_backend_name()
-    if backend == "sqlite":
-        if not parsed.database or parsed.database == ":memory:":
-            # Each connection would get a database of its own, gone when the command ends.
-            raise ValueError(f"a SQLite URL needs a file path: {usable}")
-        return parsed.set(drivername="sqlite+aiosqlite").render_as_string(hide_password=False)
-    if backend in ("postgresql", "postgres"):
-        return parsed.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
-    raise ValueError(f"{parsed.drivername!r} databases are not supported: {usable}")
 
 
 class Database:

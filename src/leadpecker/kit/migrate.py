@@ -27,7 +27,11 @@ def alembic_config(database_url: str) -> Config:
     # Alembic's options go through ConfigParser, for which "%" starts an interpolation: a
     # percent-encoded password ("p%40ss") would fail there instead of connecting.
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
-    config.set_main_option("file_template", "%%(year)d_%%(month).2d_%%(day).2d_%%(rev)s_%%(slug)s")
+    # Named by the time they were written, then the revision: the files in name order are the
+    # order they run in, each revising the one before (tests/test_architecture.py).
+    config.set_main_option(
+        "file_template", "%%(year)d_%%(month).2d_%%(day).2d_%%(hour).2d%%(minute).2d_%%(rev)s_%%(slug)s"
+    )
     return config
 
 

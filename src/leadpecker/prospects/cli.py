@@ -10,8 +10,8 @@ from pathlib import Path
 import typer
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from leadpecker.cli import console
 from leadpecker.imports.runner import ENCODING, STRICT, import_file
+from leadpecker.kit.cli_support import console
 from leadpecker.kit.db import Database
 from leadpecker.kit.types import utcnow
 from leadpecker.prospects.schemas import ProspectFileRow

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from leadpecker.http.auth import CurrentAccount
+from leadpecker.accounts.dependencies import CurrentAccount
+from leadpecker.http.dependencies import DatabaseDep, SettingsDep
 from leadpecker.http.openapi import V1_ERRORS, query_parameter
 from leadpecker.http.v1params import ID_LIST_SCHEMA, check_known, id_list, required, single
 from leadpecker.kit.errors import BadRequest
 from leadpecker.kit.json import JsonResponse
 from leadpecker.prospects import service
 from leadpecker.prospects.schemas import AddProspectsListIn, DeleteProspectsOut, ProspectsOutcome
+from leadpecker.settings import Settings
 from leadpecker.vocabulary.enums import OutcomeStatus
 
 router = APIRouter(prefix="/rest/v1", tags=["v1 prospects"], responses=V1_ERRORS)
@@ -27,8 +29,8 @@ def outcomes_json(outcomes: list[service.Outcome]) -> JsonResponse:
     return JsonResponse({"prospects": answers})
 
 
-def within_add_limit(request: Request, count: int) -> None:
-    limit = request.app.state.settings.max_prospects_per_add
+def within_add_limit(settings: Settings, count: int) -> None:
+    limit = settings.max_prospects_per_add
     if count > limit:
         raise BadRequest(f"Wrong param [prospects]: at most {limit} prospects per request, got {count}")
 
@@ -39,12 +41,10 @@ def within_add_limit(request: Request, count: int) -> None:
     summary="Add prospects to the account's database (optionally updating existing ones)",
 )
 async def add_prospects_list(
-    body: AddProspectsListIn, request: Request, account: CurrentAccount
+    body: AddProspectsListIn, account: CurrentAccount, db: DatabaseDep, settings: SettingsDep
 ) -> JsonResponse:
-    within_add_limit(request, len(body.prospects))
-    outcomes = await service.add_prospects_list(
-        request.app.state.db, account.account_id, body.prospects, update=body.update
-    )
+    within_add_limit(settings, len(body.prospects))
+    outcomes = await service.add_prospects_list(db, account.account_id, body.prospects, update=body.update)
     return outcomes_json(outcomes)
 
 
@@ -65,7 +65,7 @@ async def add_prospects_list(
         ]
     },
 )
-async def delete_prospects(request: Request, account: CurrentAccount) -> JsonResponse:
+async def delete_prospects(request: Request, account: CurrentAccount, db: DatabaseDep) -> JsonResponse:
     params = request.query_params
     check_known(params, ("id", "campaigns_id"))
     ids_text = single(params, "id")
@@ -74,7 +74,7 @@ async def delete_prospects(request: Request, account: CurrentAccount) -> JsonRes
     ids = id_list("id", ids_text)
     campaigns_text = single(params, "campaigns_id")
     campaign_ids = id_list("campaigns_id", campaigns_text) if campaigns_text is not None else None
-    deleted = await service.delete_prospects(request.app.state.db, account.account_id, ids, campaign_ids)
+    deleted = await service.delete_prospects(db, account.account_id, ids, campaign_ids)
     return JsonResponse(
         {
             "prospects": [

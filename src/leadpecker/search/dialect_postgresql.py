@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, literal, or_
 from sqlalchemy.sql import ColumnElement
 
-from leadpecker.search.params import FieldSearch, MatchKind
+from leadpecker.search.query import FieldSearch, MatchKind
 from leadpecker.search.serializer import LAYOUT
 from leadpecker.vocabulary.prospect_fields import FieldKind
 

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import column, func, literal, or_, table
 from sqlalchemy.sql import ColumnElement
 
-from leadpecker.search.params import FieldSearch, MatchKind
+from leadpecker.search.query import FieldSearch, MatchKind
 from leadpecker.search.serializer import DOCUMENT_COLUMNS, LAYOUT
 from leadpecker.vocabulary.prospect_fields import SNIPPET_FIELDS, SUBSTRING_SEARCHED, FieldKind
 

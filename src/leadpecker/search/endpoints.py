@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from leadpecker.http.auth import CurrentAccount
+from leadpecker.accounts.dependencies import CurrentAccount
+from leadpecker.http.dependencies import DatabaseDep
 from leadpecker.http.openapi import V1_ERRORS, query_parameter
 from leadpecker.http.v1params import FLAG_SCHEMA, ID_LIST_SCHEMA, NOT_EMPTY_SCHEMA
 from leadpecker.search import params, service
@@ -88,7 +89,7 @@ _PARAMETERS = [
     },
     openapi_extra={"parameters": _PARAMETERS},
 )
-async def search_prospects(request: Request, account: CurrentAccount) -> Response:
+async def search_prospects(request: Request, account: CurrentAccount, db: DatabaseDep) -> Response:
     query = params.parse(request.query_params.multi_items())
-    result = await service.search(request.app.state.db, account.account_id, query)
+    result = await service.search(db, account.account_id, query)
     return Response(result.body, media_type="application/json", headers={"X-Total-Count": str(result.total)})

@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 
-from leadpecker.search.params import SearchQuery
+from leadpecker.search.query import SearchQuery
 
 TTL_SECONDS = 60.0
 MAX_ENTRIES = 4096

@@ -53,7 +53,7 @@ from leadpecker.models import (
 )
 from leadpecker.search import dialect_postgresql, dialect_sqlite
 from leadpecker.search.estimates import Estimates
-from leadpecker.search.params import Activity, SearchQuery
+from leadpecker.search.query import Activity, SearchQuery
 from leadpecker.search.serializer import CampaignEntry
 from leadpecker.vocabulary.enums import ActivityKind
 

@@ -9,7 +9,7 @@ from typing import Any
 from leadpecker.kit.db import Database
 from leadpecker.search import serializer
 from leadpecker.search.estimates import Estimates
-from leadpecker.search.params import SearchQuery
+from leadpecker.search.query import SearchQuery
 from leadpecker.search.repository import COMPACT_AFTER, Page, SearchRepository, Total, is_listing
 from leadpecker.search.serializer import CampaignEntry
 

@@ -14,8 +14,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import leadpecker.kit.types
-
 revision = "0009"
 down_revision = "0008"
 branch_labels = None
@@ -27,7 +25,7 @@ def _entries_table(name: str, entry: str, length: int) -> None:
         name,
         sa.Column("account_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column(entry, sa.String(length=length), nullable=False),
-        sa.Column("created_at", leadpecker.kit.types.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["account_id"], ["accounts.id"], name=op.f(f"fk_{name}_account_id_accounts"), ondelete="CASCADE"
         ),

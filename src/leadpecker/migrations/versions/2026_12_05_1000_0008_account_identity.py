@@ -19,8 +19,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import leadpecker.kit.types
-
 revision = "0008"
 down_revision = "0007"
 branch_labels = None
@@ -35,7 +33,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), server_default="", nullable=False),
         sa.Column("email", sa.String(length=320), server_default="", nullable=False),
         sa.Column("role", sa.String(length=8), nullable=False),
-        sa.Column("created_at", leadpecker.kit.types.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint("role IN ('admin', 'user')", name=op.f("ck_users_role")),
         sa.ForeignKeyConstraint(
             ["account_id"], ["accounts.id"], name=op.f("fk_users_account_id_accounts"), ondelete="CASCADE"

@@ -1,4 +1,5 @@
-"""Why a prospect was (or would not be) enriched: the matcher replayed for one prospect."""
+"""Why a prospect was (or would not be) enriched by the lead database: its matcher replayed
+for one prospect (``leadpecker enrichment explain``)."""
 
 from __future__ import annotations
 

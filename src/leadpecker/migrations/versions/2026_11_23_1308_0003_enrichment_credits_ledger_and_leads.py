@@ -11,8 +11,6 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-import leadpecker.kit.types
-
 revision = "0003"
 down_revision = "0001"
 branch_labels = None
@@ -35,10 +33,10 @@ def upgrade() -> None:
         ),
         sa.Column("status", sa.String(length=24), server_default="PENDING", nullable=False),
         sa.Column("reserved_millis", sa.BigInteger(), nullable=False),
-        sa.Column("created_at", leadpecker.kit.types.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("processed_at", leadpecker.kit.types.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("processed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("lease_token", sa.String(length=32), nullable=True),
-        sa.Column("lease_expires_at", leadpecker.kit.types.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("lease_expires_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("attempts", sa.Integer(), server_default=sa.text("0"), nullable=False),
         sa.CheckConstraint(
             "status IN ('PENDING', 'PROCESSED_ENRICHED', 'PROCESSED_NOT_ENRICHED')",
@@ -90,7 +88,7 @@ def upgrade() -> None:
         sa.Column("name_key", sa.String(length=400), server_default="", nullable=False),
         sa.Column("company_domain", sa.String(length=255), server_default="", nullable=False),
         sa.Column("company_key", sa.String(length=400), server_default="", nullable=False),
-        sa.Column("updated_at", leadpecker.kit.types.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_leads")),
         sa.UniqueConstraint("lead_key", name=op.f("uq_leads_lead_key")),
     )
@@ -105,7 +103,7 @@ def upgrade() -> None:
         sa.Column("account_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("prospects_count", sa.Integer(), nullable=False),
         sa.Column("total_prospects_count", sa.Integer(), nullable=False),
-        sa.Column("created_at", leadpecker.kit.types.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["account_id"],
             ["accounts.id"],
@@ -126,7 +124,7 @@ def upgrade() -> None:
         sa.Column("amount_millis", sa.BigInteger(), nullable=False),
         sa.Column("batch_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("item_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
-        sa.Column("created_at", leadpecker.kit.types.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
             "kind IN ('GRANT', 'RESERVE', 'CHARGE', 'RELEASE')", name=op.f("ck_credit_ledger_kind")
         ),
@@ -163,7 +161,7 @@ def upgrade() -> None:
         sa.Column("signal", sa.String(length=64), nullable=False),
         sa.Column("confidence", sa.Float(), nullable=False),
         sa.Column("item_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
-        sa.Column("enriched_at", leadpecker.kit.types.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("enriched_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["account_id"],
             ["accounts.id"],

@@ -2,7 +2,7 @@
 
 Revision ID: 0010
 Revises: 0009
-Create Date: 2026-12-05 10:00:00
+Create Date: 2026-12-05 12:30:00
 
 ``GET /rest/v2/prospects/{id}/responses`` answers each reply with its subject, message, the
 campaign step and campaign email it answered, and the other address it came from, if any

@@ -11,8 +11,6 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-import leadpecker.kit.types
-
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -27,7 +25,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("api_access", sa.Boolean(), server_default=sa.text("(true)"), nullable=False),
         sa.Column("credit_millis", sa.BigInteger(), server_default=sa.text("0"), nullable=False),
-        sa.Column("created_at", leadpecker.kit.types.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint("credit_millis >= 0", name=op.f("ck_accounts_credits_not_negative")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_accounts")),
         sa.UniqueConstraint("name", name=op.f("uq_accounts_name")),
@@ -38,8 +36,8 @@ def upgrade() -> None:
         sa.Column("account_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("prefix", sa.String(length=16), nullable=False),
         sa.Column("key_hash", sa.String(length=64), nullable=False),
-        sa.Column("created_at", leadpecker.kit.types.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("revoked_at", leadpecker.kit.types.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["account_id"],
             ["accounts.id"],
@@ -59,7 +57,7 @@ def upgrade() -> None:
         sa.Column("account_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("name", sa.Text(), nullable=False),
         sa.Column("status", sa.String(length=16), server_default="DRAFT", nullable=False),
-        sa.Column("created", leadpecker.kit.types.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
             "status IN ('RUNNING', 'DRAFT', 'STOPPED', 'PAUSED', 'EDITED', 'COMPLETED')",
             name=op.f("ck_campaigns_status"),
@@ -116,13 +114,13 @@ def upgrade() -> None:
         ),
         sa.Column("status", sa.String(length=16), server_default="ACTIVE", nullable=False),
         sa.Column("encrypted", sa.Boolean(), server_default=sa.text("(false)"), nullable=False),
-        sa.Column("last_contacted", leadpecker.kit.types.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("last_replied", leadpecker.kit.types.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("last_opened", leadpecker.kit.types.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("last_clicked", leadpecker.kit.types.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("last_contacted", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_replied", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_opened", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_clicked", sa.DateTime(timezone=True), nullable=True),
         sa.Column("sent_mails", sa.Integer(), server_default=sa.text("0"), nullable=False),
-        sa.Column("created", leadpecker.kit.types.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated", leadpecker.kit.types.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
             "status IN ('ACTIVE', 'BOUNCED', 'REPLIED', 'BLACKLIST', 'INVALID')",
             name=op.f("ck_prospects_status"),
@@ -146,7 +144,7 @@ def upgrade() -> None:
         sa.Column("account_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("status", sa.String(length=16), server_default="ACTIVE", nullable=False),
         sa.Column("interested", sa.String(length=16), server_default="NOT_MARKED", nullable=False),
-        sa.Column("created", leadpecker.kit.types.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
             "interested IN ('INTERESTED', 'MAYBE_LATER', 'NOT_INTERESTED', 'NOT_MARKED')",
             name=op.f("ck_campaign_prospects_interested"),
@@ -189,7 +187,7 @@ def upgrade() -> None:
         sa.Column("prospect_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("campaign_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("kind", sa.String(length=8), nullable=False),
-        sa.Column("occurred_at", leadpecker.kit.types.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("url", sa.Text(), nullable=True),
         sa.CheckConstraint(
             "kind IN ('SENT', 'OPENED', 'CLICKED', 'REPLIED', 'BOUNCED')",

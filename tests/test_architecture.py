@@ -1,0 +1,170 @@
+"""The code's shape, checked: imports go one way and never in a cycle, migrations stand alone
+and run in file order, and the application's state reaches endpoints and services in one way.
+
+The directions themselves are import-linter contracts in pyproject.toml (``lint-imports``
+prints the same report); the rest is read here from the source.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import grimp
+from importlinter.cli import lint_imports
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "src" / "leadpecker"
+VERSIONS = PACKAGE / "migrations" / "versions"
+
+
+def test_imports_keep_the_contracts_of_pyproject(capsys) -> None:
+    passed = lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True, no_logo=True)
+    assert passed == 0, capsys.readouterr().out
+
+
+def _cycles(graph: grimp.ImportGraph) -> list[list[str]]:
+    """The import cycles between modules (strongly connected groups of more than one),
+    function-level imports included: those are imports too, only later."""
+    index: dict[str, int] = {}
+    lowest: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles: list[list[str]] = []
+
+    def visit(module: str) -> None:  # Tarjan's algorithm; the graph is a few hundred modules
+        index[module] = lowest[module] = len(index)
+        stack.append(module)
+        on_stack.add(module)
+        for imported in sorted(graph.find_modules_directly_imported_by(module)):
+            if imported not in index:
+                visit(imported)
+                lowest[module] = min(lowest[module], lowest[imported])
+            elif imported in on_stack:
+                lowest[module] = min(lowest[module], index[imported])
+        if lowest[module] == index[module]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == module:
+                    break
+            if len(group) > 1:
+                cycles.append(sorted(group))
+
+    for module in sorted(graph.modules):
+        if module not in index:
+            visit(module)
+    return cycles
+
+
+def test_no_module_imports_itself_through_others() -> None:
+    assert _cycles(grimp.build_graph("leadpecker", cache_dir=None)) == []
+
+
+def _imported_modules(tree: ast.AST) -> Iterator[str]:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            yield node.module
+
+
+def _revision_files() -> list[Path]:
+    return sorted(VERSIONS.glob("*.py"))
+
+
+def test_migrations_depend_on_no_live_code() -> None:
+    """A migration does the same on every database whatever the code becomes: what it needs
+    of leadpecker is copied into it, frozen (see migration 0002 and 0006)."""
+    importing = {}
+    for path in _revision_files():
+        modules = sorted(
+            name for name in _imported_modules(ast.parse(path.read_text())) if name.startswith("leadpecker")
+        )
+        if modules:
+            importing[path.name] = modules
+    assert importing == {}
+
+
+def _assigned(tree: ast.Module, name: str) -> object:
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == name for target in node.targets
+        ):
+            return ast.literal_eval(node.value)
+    raise AssertionError(f"no {name} =")
+
+
+def test_migrations_run_in_file_order() -> None:
+    """Each file revises the one before it by name, and names its own revision: reading the
+    folder in order is reading the migrations in the order they run."""
+    previous = None
+    for path in _revision_files():
+        tree = ast.parse(path.read_text())
+        revision, down_revision = _assigned(tree, "revision"), _assigned(tree, "down_revision")
+        assert down_revision == previous, (
+            f"{path.name} revises {down_revision}, the file before is {previous}"
+        )
+        assert re.fullmatch(rf"\d{{4}}_\d\d_\d\d_\d{{4}}_{revision}_\w+\.py", path.name), path.name
+        previous = revision
+
+
+def test_the_newest_frozen_search_sql_is_what_the_code_renders() -> None:
+    """Migration 0002 runs its own copy of the search triggers' SQL; a first load rebuilds them
+    from the code's (search/upkeep.py). The two must be the same, or a database loaded
+    afresh would differ from a migrated one: a change of the document layout needs a new
+    migration with its own copy (the .sql files beside it), and this test then reads that one."""
+    from leadpecker.search import dialect_postgresql, dialect_sqlite
+
+    newest = [path for path in _revision_files() if path.with_suffix(".sqlite.sql").exists()][-1]
+    spec = importlib.util.spec_from_file_location(f"migration_{newest.stem}", newest)
+    assert spec is not None and spec.loader is not None
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    for dialect, rendered in (("postgresql", dialect_postgresql), ("sqlite", dialect_sqlite)):
+        assert migration.frozen_statements(dialect, "upgrade") == rendered.install_statements(), dialect
+        assert migration.frozen_statements(dialect, "downgrade") == rendered.uninstall_statements(), dialect
+
+
+def _python_files() -> Iterator[tuple[Path, ast.Module]]:
+    for path in sorted(PACKAGE.rglob("*.py")):
+        yield path, ast.parse(path.read_text())
+
+
+def test_only_the_wiring_reads_the_application_state() -> None:
+    """app.py fills ``app.state``; endpoints receive what it holds as dependencies
+    (http/dependencies.py), so that each says in its signature what it uses."""
+    readers = {
+        str(path.relative_to(PACKAGE))
+        for path, tree in _python_files()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and node.attr == "state"
+        and ast.unparse(node.value).endswith("app")
+    }
+    assert readers == {"app.py", "http/dependencies.py"}
+
+
+def test_a_service_opens_its_transaction_or_joins_the_callers() -> None:
+    """A service function given the ``Database`` opens its own transaction; one given an
+    ``AsyncConnection`` (or a repository, which holds one) works in the caller's. None takes
+    both, so its signature says which it does."""
+    mixed = []
+    for path, tree in _python_files():
+        if path.name != "service.py":
+            continue
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            arguments = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
+            kinds = {ast.unparse(argument.annotation) for argument in arguments if argument.annotation}
+            opens = any(kind == "Database" for kind in kinds)
+            joins = any(kind == "AsyncConnection" or kind.endswith("Repository") for kind in kinds)
+            if opens and joins:
+                mixed.append(f"{path.relative_to(PACKAGE)}: {node.name}")
+    assert mixed == []
