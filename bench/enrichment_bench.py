@@ -285,7 +285,7 @@ def bench_import(database_url: str, workdir: Path, count: int, results: Results)
         output = leadpecker(database_url, "leads", "import", str(path))
         wall = time.perf_counter() - started
         match = re.search(
-            r"loaded (\d+) leads in ([0-9.]+) s \(([0-9,]+) rows/s\)", output.stderr + output.stdout
+            r"leads, ([0-9,]+) rows?: .*; ([0-9.]+) s, ([0-9,]+) rows/s", output.stderr + output.stdout
         )
         assert match, output.stderr
         figures[run] = {
