@@ -216,7 +216,7 @@ def _csv_records(path: Path, raw: io.BufferedReader, encoding: str) -> Iterator[
         if isinstance(cells, csv.Error):
             lines.give_back_all_but_first()
             yield line_no, Rejection(line_no, "row", f"not readable as CSV ({cells})")
-        elif not any(cell.strip() for cell in cells):
+        elif not any(map(str.strip, cells)):
             continue  # a blank line (or only separators): no row
         elif bad := _bad_bytes(cells):
             yield line_no, Rejection(line_no, "row", _not_decodable(encoding, bad))
