@@ -39,17 +39,6 @@ _UTF16_MARKS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 Record = dict[str, Any] | Rejection
 
 
-def check_encoding(name: str) -> str:
-    """``name`` if Python can decode text in it (``--encoding``); one line if not."""
-    try:
-        "".encode(name)  # also refuses codecs that are not text encodings (base64, rot13…)
-    except LookupError:
-        raise UsageError(
-            f"--encoding: unknown text encoding {name!r} (for example utf-8, latin-1, cp1252)"
-        ) from None
-    return name
-
-
 def _is_utf8(encoding: str) -> bool:
     return codecs.lookup(encoding).name == UTF8
 

@@ -24,7 +24,7 @@ from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from leadpecker.imports.files import UTF8, ParsedBatches, Record, check_encoding, check_file, validate_rows
+from leadpecker.imports.files import UTF8, ParsedBatches, Record, check_file, validate_rows
 from leadpecker.imports.tally import Rejection, Tally
 from leadpecker.kit import metrics
 from leadpecker.kit.cli_support import report_error, run_with_db
@@ -42,10 +42,14 @@ log = logging.getLogger(__name__)
 
 
 def _text_encoding(name: str) -> str:
+    """``--encoding``: a name Python decodes text in; a mistake in the command line otherwise."""
     try:
-        return check_encoding(name)
-    except UsageError as error:
-        raise typer.BadParameter(str(error).removeprefix("--encoding: ")) from None
+        "".encode(name)  # also refuses codecs that are not text encodings (base64, rot13…)
+    except LookupError:
+        raise typer.BadParameter(
+            f"unknown text encoding {name!r} (for example utf-8, latin-1, cp1252)"
+        ) from None
+    return name
 
 
 STRICT = typer.Option(False, "--strict", help="Stop at the first rejected row: then nothing is imported.")
