@@ -224,6 +224,10 @@ Index(
 )
 
 
+# prospect_counts.bucket = prospects.id >> BUCKET_SHIFT: 4,096 ids per bucket.
+BUCKET_SHIFT = 12
+
+
 class ProspectCount(Base):
     """How many prospects an account has, by status and id range (bucket = id >> 12): exact
     totals without counting rows, and a direct jump to a deep page in id order.
