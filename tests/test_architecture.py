@@ -168,3 +168,21 @@ def test_a_service_opens_its_transaction_or_joins_the_callers() -> None:
             if opens and joins:
                 mixed.append(f"{path.relative_to(PACKAGE)}: {node.name}")
     assert mixed == []
+
+
+def test_the_entry_points_tune_their_processes() -> None:
+    """Process tuning (the allocator, the garbage collector) is done once, at start-up, by what
+    starts a long-lived process: ``serve`` (and each of its ``--workers``' processes, app.py)
+    and ``leadpecker worker`` — never by the objects those processes run."""
+    calls: dict[str, set[str]] = {}
+    for path, tree in _python_files():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                name = ast.unparse(node.func).split(".")[-1]
+                if name in ("tune_process", "keep_freed_memory", "freeze"):
+                    calls.setdefault(name, set()).add(str(path.relative_to(PACKAGE)))
+    assert calls == {
+        "tune_process": {"serve.py", "app.py", "worker.py"},
+        "keep_freed_memory": {"kit/process.py"},
+        "freeze": {"kit/process.py"},
+    }

@@ -47,6 +47,7 @@ from leadpecker.kit.errors import BadRequest, LeadpeckerError
 from leadpecker.kit.json import JsonResponse
 from leadpecker.kit.logs import configure_logging
 from leadpecker.kit.migrate import head_revisions
+from leadpecker.kit.process import tune_process
 from leadpecker.kit.statistics import keep_statistics_fresh
 from leadpecker.models import Base
 from leadpecker.prospects.endpoints import router as prospects_router
@@ -64,10 +65,12 @@ the envelope of the API version: v1 `{"status": {"status": "ERROR", "code", "msg
 
 
 def create_serving_process_app() -> FastAPI:
-    """The app of one of ``serve --workers N``'s processes, logging as serve does."""
+    """The app of one of ``serve --workers N``'s processes, logging and tuned as serve's."""
     settings = get_settings()
     configure_logging(settings)
-    return create_app(settings)
+    app = create_app(settings)
+    tune_process()
+    return app
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
