@@ -86,7 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.worker_embedded:
             worker = build_worker(app.state.db, settings)
             background.append(asyncio.create_task(worker.run(stop, app.state.work_available)))
-        if app.state.db.is_sqlite and settings.sqlite_statistics_seconds > 0:
+        if not app.state.db.dialect.analyzes_on_its_own and settings.sqlite_statistics_seconds > 0:
             tables = [table.name for table in Base.metadata.sorted_tables]
             background.append(
                 asyncio.create_task(
