@@ -151,8 +151,9 @@ def test_only_the_wiring_reads_the_application_state() -> None:
 
 
 def test_a_service_opens_its_transaction_or_joins_the_callers() -> None:
-    """A service function given the ``Database`` opens its own transaction; one given an
-    ``AsyncConnection`` (or a repository, which holds one) works in the caller's. None takes
+    """A service function given the ``Database`` opens its own transaction; one given a
+    connection (``AsyncConnection``, ``SqlConnection``; or a repository, which holds one) works
+    in the caller's. None takes
     both, so its signature says which it does."""
     mixed = []
     for path, tree in _python_files():
@@ -164,7 +165,83 @@ def test_a_service_opens_its_transaction_or_joins_the_callers() -> None:
             arguments = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
             kinds = {ast.unparse(argument.annotation) for argument in arguments if argument.annotation}
             opens = any(kind == "Database" for kind in kinds)
-            joins = any(kind == "AsyncConnection" or kind.endswith("Repository") for kind in kinds)
+            joins = any(kind.endswith(("Connection", "Repository")) for kind in kinds)
             if opens and joins:
                 mixed.append(f"{path.relative_to(PACKAGE)}: {node.name}")
     assert mixed == []
+
+
+# The names SQLAlchemy gives the databases (a URL's backend, a connection dialect's name).
+_BACKENDS = {"sqlite", "postgresql", "postgres"}
+# Where a database's name may decide what the code does: the dialects that map it to their
+# implementation (kit/dialects/), the search's SQL dialects, and the migrations (frozen copies).
+_MAY_NAME_A_DATABASE = ("kit/dialects/", "search/dialects/", "migrations/")
+# Search modules that still compare names until the search's SQL moves to search/dialects/:
+# this set only shrinks.
+_SEARCH_NOT_YET_MOVED = {"search/repository.py", "search/upkeep.py"}
+
+
+def _names_a_backend(node: ast.AST) -> bool:
+    if isinstance(node, ast.Constant):
+        return node.value in _BACKENDS
+    if isinstance(node, ast.Tuple | ast.List | ast.Set):
+        return any(_names_a_backend(element) for element in node.elts)
+    return False
+
+
+def _decides_by_database_name(node: ast.AST) -> bool:
+    """``… == "sqlite"`` (or ``in ("postgresql", …)``), ``….dialect.name``,
+    ``url.get_backend_name()``, ``{"sqlite": …}``."""
+    if isinstance(node, ast.Compare):
+        return any(_names_a_backend(side) for side in (node.left, *node.comparators))
+    if isinstance(node, ast.Attribute):
+        if node.attr == "name" and ast.unparse(node.value).split(".")[-1] == "dialect":
+            return True
+        return node.attr in ("get_backend_name", "is_sqlite", "is_postgresql")
+    if isinstance(node, ast.Dict):
+        return any(key is not None and _names_a_backend(key) for key in node.keys)
+    return False
+
+
+def test_only_the_dialects_branch_on_the_database() -> None:
+    """What differs between SQLite and PostgreSQL is a dialect's method (kit/dialects/):
+    no other module compares a database's name, so that adding a database, or changing how
+    one does a thing, is done in one place."""
+    found = []
+    for path, tree in _python_files():
+        where = str(path.relative_to(PACKAGE))
+        if where.startswith(_MAY_NAME_A_DATABASE) or where in _SEARCH_NOT_YET_MOVED:
+            continue
+        found += [f"{where}:{node.lineno}" for node in ast.walk(tree) if _decides_by_database_name(node)]
+    assert found == []
+
+
+def test_the_database_dialects_import_nothing_of_leadpecker() -> None:
+    """The settings check the database URL with the dialects (kit/dialects/), which therefore
+    stand below everything else of leadpecker (pyproject.toml's one ignored import)."""
+    importing = {
+        str(path.relative_to(PACKAGE)): module
+        for path, tree in _python_files()
+        if str(path.relative_to(PACKAGE)).startswith("kit/dialects/")
+        for module in _imported_modules(tree)
+        if module.startswith("leadpecker") and not module.startswith("leadpecker.kit.dialects")
+    }
+    assert importing == {}
+
+
+def test_the_entry_points_tune_their_processes() -> None:
+    """Process tuning (the allocator, the garbage collector) is done once, at start-up, by what
+    starts a long-lived process: ``serve`` (and each of its ``--workers``' processes, app.py)
+    and ``leadpecker worker`` — never by the objects those processes run."""
+    calls: dict[str, set[str]] = {}
+    for path, tree in _python_files():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                name = ast.unparse(node.func).split(".")[-1]
+                if name in ("tune_process", "keep_freed_memory", "freeze"):
+                    calls.setdefault(name, set()).add(str(path.relative_to(PACKAGE)))
+    assert calls == {
+        "tune_process": {"serve.py", "app.py", "worker.py"},
+        "keep_freed_memory": {"kit/process.py"},
+        "freeze": {"kit/process.py"},
+    }

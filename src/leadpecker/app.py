@@ -47,6 +47,7 @@ from leadpecker.kit.errors import BadRequest, LeadpeckerError
 from leadpecker.kit.json import JsonResponse
 from leadpecker.kit.logs import configure_logging
 from leadpecker.kit.migrate import head_revisions
+from leadpecker.kit.process import tune_process
 from leadpecker.kit.statistics import keep_statistics_fresh
 from leadpecker.models import Base
 from leadpecker.prospects.endpoints import router as prospects_router
@@ -64,10 +65,12 @@ the envelope of the API version: v1 `{"status": {"status": "ERROR", "code", "msg
 
 
 def create_serving_process_app() -> FastAPI:
-    """The app of one of ``serve --workers N``'s processes, logging as serve does."""
+    """The app of one of ``serve --workers N``'s processes, logging and tuned as serve's."""
     settings = get_settings()
     configure_logging(settings)
-    return create_app(settings)
+    app = create_app(settings)
+    tune_process()
+    return app
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -83,7 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.worker_embedded:
             worker = build_worker(app.state.db, settings)
             background.append(asyncio.create_task(worker.run(stop, app.state.work_available)))
-        if app.state.db.is_sqlite and settings.sqlite_statistics_seconds > 0:
+        if not app.state.db.dialect.analyzes_on_its_own and settings.sqlite_statistics_seconds > 0:
             tables = [table.name for table in Base.metadata.sorted_tables]
             background.append(
                 asyncio.create_task(

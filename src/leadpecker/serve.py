@@ -12,6 +12,7 @@ from leadpecker.http.slow_clients import guarded_protocol
 from leadpecker.kit import allocator, metrics
 from leadpecker.kit.listen import ensure_can_listen
 from leadpecker.kit.migrate import prepare_database
+from leadpecker.kit.process import tune_process
 from leadpecker.settings import get_settings
 
 
@@ -48,9 +49,10 @@ def register_serve(app: typer.Typer) -> None:
         # line, which prints each path with its query string, is off: http/observe.py logs one
         # that names the route's template instead.
         if workers == 1:
-            allocator.keep_freed_memory()
+            api = create_app(settings)
+            tune_process()
             uvicorn.run(
-                create_app(settings),
+                api,
                 host=host,
                 port=port,
                 log_config=None,
@@ -59,7 +61,8 @@ def register_serve(app: typer.Typer) -> None:
             )
         else:
             # Each process builds its own app (and database pool) from the same environment,
-            # and its allocator reads its settings from it when the process starts.
+            # and its allocator reads its settings from it when the process starts; each tunes
+            # itself once its app is built (create_serving_process_app).
             os.environ.update(allocator.ENVIRONMENT)
             with metrics.processes_share_metrics():
                 uvicorn.run(

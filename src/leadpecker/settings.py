@@ -1,7 +1,7 @@
 """The one settings object. Nothing else in leadpecker reads the environment.
 
-The database URL's rule (``async_database_url``) lives here too: the settings refuse a URL
-leadpecker cannot use, and kit/db.py, which depends on this module, opens the ones it can."""
+The settings refuse a database URL leadpecker cannot use: which URLs it can is the database
+dialects' rule (``kit.dialects.async_database_url``), the one thing of kit/ the settings use."""
 
 from __future__ import annotations
 
@@ -11,27 +11,8 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
-
-def async_database_url(url: str) -> str:
-    """Accept the plain URLs users write and pick the async driver for them. A URL leadpecker
-    cannot use raises ValueError saying why, without repeating the URL (it may hold a password)."""
-    usable = "use sqlite:///path or postgresql://user@host/database"
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        raise ValueError(f"not a database URL: {usable}") from None
-    backend = parsed.get_backend_name()
-    if backend == "sqlite":
-        if not parsed.database or parsed.database == ":memory:":
-            # Each connection would get a database of its own, gone when the command ends.
-            raise ValueError(f"a SQLite URL needs a file path: {usable}")
-        return parsed.set(drivername="sqlite+aiosqlite").render_as_string(hide_password=False)
-    if backend in ("postgresql", "postgres"):
-        return parsed.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
-    raise ValueError(f"{parsed.drivername!r} databases are not supported: {usable}")
+from leadpecker.kit.dialects import async_database_url
 
 
 class Settings(BaseSettings):

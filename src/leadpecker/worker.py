@@ -17,6 +17,7 @@ from leadpecker.enrichment.sources import EnrichmentSource
 from leadpecker.enrichment.worker import EnrichmentWorker, WorkerConfig
 from leadpecker.kit.cli_support import run_with_db
 from leadpecker.kit.db import Database
+from leadpecker.kit.process import tune_process
 from leadpecker.leads.source import LeadDatabaseSource
 from leadpecker.settings import Settings, get_settings
 
@@ -49,6 +50,8 @@ def register_worker(app: typer.Typer) -> None:
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(sig, stop.set)
-            await build_worker(db, get_settings()).run(stop)
+            worker = build_worker(db, get_settings())
+            tune_process()
+            await worker.run(stop)
 
         run_with_db(work)

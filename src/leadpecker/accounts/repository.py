@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import bindparam, func, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
+from leadpecker.kit.db import SqlConnection
 from leadpecker.kit.repository import AccountScopedRepository
 from leadpecker.models import Account, ApiKey, User
 from leadpecker.vocabulary.enums import UserRole
@@ -55,7 +55,7 @@ _ACCOUNT_COLUMNS = (
 
 
 class AccountRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: SqlConnection) -> None:
         self.conn = conn
 
     async def insert(self, name: str, api_access: bool, now: datetime) -> int:
@@ -99,7 +99,7 @@ _OWNER_OF = (
 
 
 class ApiKeyRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: SqlConnection) -> None:
         self.conn = conn
 
     async def insert(self, account_id: int, prefix: str, key_hash: str, now: datetime) -> int:

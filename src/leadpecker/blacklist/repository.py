@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import func
 from sqlalchemy.sql import ColumnElement
 
-from leadpecker.kit.dialects import insert_on_conflict, like_any
 from leadpecker.kit.repository import AccountScopedRepository
 from leadpecker.models import BlacklistedDomain, BlacklistedEmail
 
@@ -29,7 +28,7 @@ class BlacklistRepository(AccountScopedRepository):
     entry: Any
 
     def _found_by(self, terms: list[str] | None) -> list[ColumnElement[bool]]:
-        return [] if terms is None else [like_any(self.dialect, self.entry, [like_pattern(t) for t in terms])]
+        return [] if terms is None else [self.sql.like_any(self.entry, [like_pattern(t) for t in terms])]
 
     async def count(self, terms: list[str] | None) -> int:
         query = self.select(self.model, func.count()).where(*self._found_by(terms))
@@ -50,7 +49,7 @@ class BlacklistRepository(AccountScopedRepository):
         """Entries already on the list stay as they are (and keep their date)."""
         if not entries:
             return
-        statement = insert_on_conflict(self.dialect, self.model).on_conflict_do_nothing()
+        statement = self.sql.insert(self.model).on_conflict_do_nothing()
         await self.conn.execute(
             statement, [self.values(**{self.entry.key: entry, "created_at": now}) for entry in entries]
         )

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import distinct, func, insert, select, union
 
-from leadpecker.kit.dialects import chunked, insert_on_conflict
+from leadpecker.kit.dialects import chunked
 from leadpecker.kit.repository import AccountScopedRepository
 from leadpecker.models import Campaign, CampaignProspect, EmailActivity
 from leadpecker.vocabulary.enums import ActivityKind, EnrolmentStatus, InterestLevel
@@ -198,7 +198,7 @@ class CampaignRepository(AccountScopedRepository):
         interest level."""
         if not rows:
             return
-        statement = insert_on_conflict(self.dialect, CampaignProspect)
+        statement = self.sql.insert(CampaignProspect)
         keys = ["campaign_id", "prospect_id"]
         if replace:
             statement = statement.on_conflict_do_update(

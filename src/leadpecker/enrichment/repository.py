@@ -7,11 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, func, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import ColumnElement
 
 from leadpecker.kit.bulk import bulk_insert
-from leadpecker.kit.dialects import in_values
+from leadpecker.kit.db import SqlConnection
+from leadpecker.kit.dialects import dialect_of
 from leadpecker.kit.repository import AccountScopedRepository
 from leadpecker.models import EnrichmentBatch, EnrichmentItem, FieldProvenance
 from leadpecker.vocabulary.enums import EnrichmentStatus
@@ -172,8 +172,9 @@ class WorkQueueRepository:
     """The workers' view of the queue, across accounts: claiming is a system task. Everything
     a claimed item then touches goes through the item's own account-scoped repositories."""
 
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: SqlConnection) -> None:
         self.conn = conn
+        self.sql = dialect_of(conn)
 
     async def has_claimable(self, now: datetime) -> bool:
         """Whether ``claim`` would find an item: a read, so idle workers polling the queue do
@@ -226,13 +227,12 @@ class WorkQueueRepository:
         claim. (An account term would also mislead SQLite's planner, without statistics on
         this table, into scanning the account's whole history instead of looking up the ids.)"""
         done = 0
-        dialect = self.conn.dialect.name
         for status in sorted({status for _, status in results}):
             ids = [item_id for item_id, final in results if final == status]
             result = await self.conn.execute(
                 update(EnrichmentItem)
                 .where(
-                    in_values(dialect, EnrichmentItem.id, ids),
+                    self.sql.in_values(EnrichmentItem.id, ids),
                     EnrichmentItem.status == EnrichmentStatus.PENDING,
                     EnrichmentItem.lease_token == token,
                     EnrichmentItem.lease_expires_at > now,

@@ -88,8 +88,7 @@ async def _database_checks(db: Database, heads: set[str]) -> dict[str, Check]:
     try:
         async with asyncio.timeout(READINESS_TIMEOUT_SECONDS):
             # On SQLite through the driver's thread: a locked file must not hold up the loop.
-            async with db.read(threaded=True) as conn:
-                applied = await conn.run_sync(applied_revisions)
+            applied = await db.read_sync(applied_revisions)
     except Exception as error:  # noqa: BLE001 - whatever it is, it is the reason the check failed
         reason = database_unavailable(error) or f"{type(error).__name__}: {error}"
         return {

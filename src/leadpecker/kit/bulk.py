@@ -7,8 +7,9 @@ UPDATE … FROM. One statement per batch matters on SQLite: every statement that
 statement savepoint, and FTS5 (the search tables, fed by triggers) flushes its pending index
 data to a new segment at every savepoint — row-by-row executemany made a 14-table FTS upkeep
 4.5× slower than the same rows in one statement.
-Values arrive as Python objects; each column's values are adapted for the driver here, so the
-stored form is exactly what SQLAlchemy itself writes. (SQLAlchemy's own executemany costs
+Values arrive as Python objects; each column's values are adapted for the driver here by the
+column type's own bind processing (so the stored form is what SQLAlchemy itself writes; only
+None stays SQL NULL in JSON columns). (SQLAlchemy's own executemany costs
 several microseconds per row and column in parameter processing: at thousands of rows per
 statement that was most of an enrichment claim's time.)
 """
@@ -17,50 +18,52 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
-import orjson
-from sqlalchemy import JSON, Boolean, Table
+from sqlalchemy import Table
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from leadpecker.kit.types import UtcDateTime
+from leadpecker.kit.dialects import dialect_of
 
 
-@lru_cache(maxsize=4096)  # a load stamps thousands of rows with the same few times
-def _sqlite_datetime(value: datetime | None) -> str | None:
-    # SQLAlchemy's SQLite DATETIME storage format, naive UTC.
-    return None if value is None else value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+@lru_cache(maxsize=256)
+def _processors(
+    table: Table, columns: tuple[str, ...], dialect: Dialect
+) -> tuple[tuple[int, Callable[[Any], Any]], ...]:
+    """(position, the column type's own bind processor) of each of ``columns`` that has one on
+    ``dialect``: exactly what SQLAlchemy applies to a bound value (a TypeDecorator's
+    process_bind_param included). Built once per table, column list and engine."""
+    found = []
+    for i, name in enumerate(columns):
+        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        if process is None:
+            continue
+        if process(None) is not None:
+            # JSON writes Python's None as the JSON text 'null'; a bulk write has always
+            # written SQL NULL (and the search documents read both as no value).
+            process = _keeping_null(process)
+        found.append((i, process))
+    return tuple(found)
 
 
-def _json_text(value: Any) -> str | None:
-    return None if value is None else orjson.dumps(value).decode()
-
-
-def _converter(column: Any, dialect: str) -> Callable[[Any], Any] | None:
-    if isinstance(column.type, UtcDateTime):
-        return _sqlite_datetime if dialect == "sqlite" else None
-    if isinstance(column.type, JSON) or column.type.__class__.__name__ == "JSONB":
-        return _json_text
-    if isinstance(column.type, Boolean) and dialect == "sqlite":
-        return lambda value: None if value is None else int(value)
-    return None
+def _keeping_null(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda value: None if value is None else process(value)
 
 
 def _adapt(
-    table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]], dialect: str
+    conn: AsyncConnection, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]
 ) -> list[tuple[Any, ...]]:
-    converters = [(i, _converter(table.c[name], dialect)) for i, name in enumerate(columns)]
-    converters = [(i, convert) for i, convert in converters if convert is not None]
-    if not converters:
+    processors = _processors(table, tuple(columns), conn.dialect)
+    if not processors:
         return rows
     # Column-wise: converting whole columns and zipping them back is several times faster
     # than rebuilding each row in Python (the worker's finish writes thousands per claim).
     values = list(zip(*rows, strict=True))
-    for i, convert in converters:
-        values[i] = tuple(map(convert, values[i]))
+    for i, process in processors:
+        values[i] = tuple(map(process, values[i]))
     return list(zip(*values, strict=True))
 
 
@@ -82,14 +85,10 @@ async def bulk_insert(
     if update_columns:
         key_of = itemgetter(*(columns.index(name) for name in conflict_columns))
         rows = list({key_of(row): row for row in rows}.values())
-    dialect = conn.dialect.name
-    rows = _adapt(table, columns, rows, dialect)
-    if dialect == "postgresql" and not conflict_columns:
-        # Nothing to decide per row: COPY straight into the table.
-        await conn.exec_driver_sql("SELECT 1")  # begins SQLAlchemy's transaction for the COPY
-        raw = (await conn.get_raw_connection()).driver_connection
-        await raw.copy_records_to_table(table.name, records=rows, columns=list(columns))
-        return len(rows)
+    sql = dialect_of(conn)
+    rows = _adapt(conn, table, columns, rows)
+    if not conflict_columns and await sql.copy_rows(conn, table.name, columns, rows):
+        return len(rows)  # nothing to decide per row: copied straight into the table
     column_list = ", ".join(columns)
     staging = await _staged(conn, table, columns, rows)
     on_conflict = ""
@@ -104,7 +103,7 @@ async def bulk_insert(
         f"INSERT INTO {table.name} ({column_list}) "
         f"SELECT {column_list} FROM {staging} WHERE true {on_conflict}"
     )
-    await _clear(conn, staging)
+    await sql.clear(conn, staging)
     return written.rowcount
 
 
@@ -112,31 +111,12 @@ async def _staged(
     conn: AsyncConnection, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]
 ) -> str:
     """Load adapted ``rows`` into a temporary table of just ``columns`` (one per table and
-    column set, reused for the connection's life) and return its name. Staged without
-    defaults or constraints: a copied id default would draw (and waste) a PostgreSQL sequence
-    value per row; on SQLite the columns have no type, so each value reaches the real table
-    exactly as the driver sent it."""
+    column set, reused for the connection's life: the dialect's ``stage``) and return its
+    name."""
     column_list = ", ".join(columns)
     staging = f"_load_{table.name}_{hashlib.sha1(column_list.encode()).hexdigest()[:8]}"
-    if conn.dialect.name == "sqlite":
-        await conn.exec_driver_sql(f"CREATE TEMP TABLE IF NOT EXISTS {staging} ({column_list})")
-        marks = ", ".join("?" for _ in columns)
-        await conn.exec_driver_sql(f"INSERT INTO {staging} VALUES ({marks})", rows)
-        return staging
-    # Through SQLAlchemy, so its transaction has begun before the raw COPY joins it.
-    await conn.exec_driver_sql(
-        f"CREATE TEMP TABLE IF NOT EXISTS {staging} ON COMMIT DELETE ROWS AS "
-        f"SELECT {column_list} FROM {table.name} WITH NO DATA"
-    )
-    raw = (await conn.get_raw_connection()).driver_connection
-    await raw.copy_records_to_table(staging, records=rows, columns=list(columns))
+    await dialect_of(conn).stage(conn, staging, table.name, columns, rows)
     return staging
-
-
-async def _clear(conn: AsyncConnection, staging: str) -> None:
-    # SQLite's DELETE without WHERE empties the table in one step, like TRUNCATE.
-    verb = "DELETE FROM" if conn.dialect.name == "sqlite" else "TRUNCATE"
-    await conn.exec_driver_sql(f"{verb} {staging}")
 
 
 async def bulk_update(
@@ -158,8 +138,8 @@ async def bulk_update(
     latest = {row[:n_keys]: row for row in rows}
     rows = [latest[key] for key in sorted(latest)]
     columns = (*key_columns, *set_columns)
-    staging = await _staged(conn, table, columns, _adapt(table, columns, rows, conn.dialect.name))
+    staging = await _staged(conn, table, columns, _adapt(conn, table, columns, rows))
     assignments = ", ".join(f"{name} = s.{name}" for name in set_columns)
     keys = " AND ".join(f"{table.name}.{name} = s.{name}" for name in key_columns)
     await conn.exec_driver_sql(f"UPDATE {table.name} SET {assignments} FROM {staging} AS s WHERE {keys}")
-    await _clear(conn, staging)
+    await dialect_of(conn).clear(conn, staging)

@@ -9,21 +9,17 @@ here is a bug, and keeps its traceback.
 
 from __future__ import annotations
 
-import errno
-import socket
-import sqlite3
 from collections.abc import Iterator
-from pathlib import Path
 
 from pydantic import ValidationError
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from leadpecker.kit.dialects import dialect_for_url
 from leadpecker.kit.errors import UsageError
 from leadpecker.settings import Settings
 
 DATABASE_SETTING = "LEADPECKER_DATABASE_URL"
-_POSTGRESQL_PORT = 5432
 
 
 def failure_line(error: BaseException, database_url: str | None) -> str | None:
@@ -65,11 +61,10 @@ def shown_database_url(url: str) -> str:
         parsed = make_url(url)
     except ArgumentError:
         return "an unreadable URL"
-    if parsed.get_backend_name() == "sqlite":
-        path = parsed.database
-        if path and path != ":memory:" and not path.startswith("file:"):
-            return f"sqlite:///{Path(path).absolute()}"
-    return parsed.render_as_string(hide_password=True)
+    try:
+        return dialect_for_url(parsed).shown_url(parsed)
+    except ValueError:  # no database leadpecker knows
+        return parsed.render_as_string(hide_password=True)
 
 
 def _causes(error: BaseException) -> Iterator[BaseException]:
@@ -88,69 +83,7 @@ def _causes(error: BaseException) -> Iterator[BaseException]:
 def _database_line(error: BaseException, url: str) -> str | None:
     try:
         parsed = make_url(url)
-    except ArgumentError:
+        dialect = dialect_for_url(parsed)
+    except (ArgumentError, ValueError):
         return None
-    causes = list(_causes(error))
-    if parsed.get_backend_name() == "sqlite":
-        return _sqlite_line(causes, parsed)
-    if parsed.get_backend_name() in ("postgresql", "postgres"):
-        return _postgresql_line(causes, parsed)
-    return None
-
-
-def _sqlite_line(causes: list[BaseException], url: URL) -> str | None:
-    shown = shown_database_url(url.render_as_string(hide_password=True))
-    fix = f"fix {DATABASE_SETTING}"
-    for cause in causes:
-        if not isinstance(cause, sqlite3.Error):
-            continue
-        message = str(cause)
-        path = Path(url.database or "").absolute()
-        if "unable to open database file" in message:
-            if not path.parent.is_dir():
-                return f"{shown}: folder {path.parent} does not exist — create it (mkdir -p) or {fix}"
-            if path.is_dir():
-                return f"{shown} is a folder, not a database file — {fix}"
-            return f"{shown}: cannot open the database file — check the permissions of {path.parent}"
-        if "file is not a database" in message:
-            return f"{shown} is not a SQLite database — {fix} (a new path makes a new database)"
-        if "readonly database" in message:
-            return f"{shown} is read-only — make it and its folder writable, or {fix}"
-    return None
-
-
-def _postgresql_line(causes: list[BaseException], url: URL) -> str | None:
-    host = url.host or str(url.query.get("host") or "the local socket")
-    where = f"{host}:{url.port or _POSTGRESQL_PORT}"
-    user = url.username or "(the current user)"
-    fix = f"fix {DATABASE_SETTING}"
-    # The deepest cause with a SQLSTATE is the server's own error (asyncpg's), whose text is
-    # the server's message without the driver's wrapping.
-    answered = [cause for cause in causes if getattr(cause, "sqlstate", None)]
-    if answered:
-        server = answered[-1]
-        sqlstate, message = str(getattr(server, "sqlstate", "")), str(server)
-        if sqlstate == "3D000":
-            name = url.database or url.username
-            return f'database "{name}" does not exist on {where} — create it (createdb {name}) or {fix}'
-        if sqlstate == "28P01":
-            return f'password authentication failed for user "{user}" on {where} — {fix}'
-        if sqlstate == "28000" and "role" in message and "does not exist" in message:
-            return f"{message} on {where} — create it (createuser {user}) or {fix}"
-        if sqlstate.startswith(("08", "28", "53", "57P")):
-            return f"PostgreSQL at {where} refused the connection: {message} — {fix}"
-        if sqlstate == "42501":
-            return f"PostgreSQL at {where}: {message} — give the role the rights it needs or {fix}"
-        return None
-    for cause in causes:
-        if isinstance(cause, socket.gaierror):
-            return f"cannot reach PostgreSQL at {where} (unknown host) — {fix}"
-        if isinstance(cause, ConnectionRefusedError) or "Connect call failed" in str(cause):
-            return f"cannot reach PostgreSQL at {where} (connection refused) — is it running? {fix}"
-        if isinstance(cause, TimeoutError):
-            return f"cannot reach PostgreSQL at {where} (timed out) — is it running? {fix}"
-        if isinstance(cause, FileNotFoundError) and not url.host:
-            return f"cannot reach PostgreSQL at {where} (no server socket) — is it running? {fix}"
-        if isinstance(cause, OSError) and cause.errno in (errno.EHOSTUNREACH, errno.ENETUNREACH):
-            return f"cannot reach PostgreSQL at {where} ({cause.strerror}) — {fix}"
-    return None
+    return dialect.failure_line(list(_causes(error)), parsed, f"fix {DATABASE_SETTING}")

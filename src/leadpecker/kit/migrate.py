@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 import sys
-from contextlib import closing
 
 from alembic import command
 from alembic.config import Config
@@ -16,6 +14,7 @@ from sqlalchemy import Connection
 from sqlalchemy.engine import make_url
 
 from leadpecker.kit.cli_errors import shown_database_url
+from leadpecker.kit.dialects import dialect_for_url
 from leadpecker.settings import Settings
 
 log = logging.getLogger("leadpecker")
@@ -37,7 +36,7 @@ def alembic_config(database_url: str) -> Config:
 
 def upgrade_to_head(database_url: str) -> None:
     """Runs Alembic (which drives its own event loop) in a worker thread when called from async."""
-    _open_sqlite_file(database_url)
+    _open_before_migrating(database_url)
     command.upgrade(alembic_config(database_url), "head")
 
 
@@ -68,14 +67,11 @@ def applied_revisions(connection: Connection) -> set[str]:
     return set(MigrationContext.configure(connection).get_current_heads())
 
 
-def _open_sqlite_file(database_url: str) -> None:
-    """Open a SQLite database file (creating it, as the migration would) and read its header,
-    here, before Alembic does through aiosqlite. A file that cannot be opened (missing folder,
-    no permission) or is no database then fails with sqlite3's error in this thread: aiosqlite
-    (0.22) leaves the thread of a connection that failed to open behind, and that thread prints
-    a traceback of its own once the event loop has closed."""
-    url = make_url(database_url)
-    if url.get_backend_name() != "sqlite" or not url.database or "uri" in url.query:
+def _open_before_migrating(database_url: str) -> None:
+    """What the database's dialect checks before Alembic opens it (SQLite: that the file
+    opens, in this thread). A URL no dialect knows is left to Alembic's own error."""
+    try:
+        dialect = dialect_for_url(database_url)
+    except ValueError:
         return
-    with closing(sqlite3.connect(url.database)) as conn:
-        conn.execute("PRAGMA schema_version")
+    dialect.open_before_migrating(make_url(database_url))

@@ -10,22 +10,27 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Delete, Select, Update, delete, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import ColumnElement
 
-from leadpecker.kit.dialects import in_values
+from leadpecker.kit.db import SqlConnection
+from leadpecker.kit.dialects import DatabaseDialect, dialect_of
 
 
 class AccountScopedRepository:
-    def __init__(self, conn: AsyncConnection, account_id: int) -> None:
+    def __init__(self, conn: SqlConnection, account_id: int) -> None:
         if not isinstance(account_id, int):
             raise TypeError("an account-scoped repository needs the caller's account id")
         self.conn = conn
         self.account_id = account_id
+        # The SQL that differs between the databases: self.sql.insert(model),
+        # self.sql.in_values(...), self.sql.like_any(...).
+        self.sql: DatabaseDialect = dialect_of(conn)
 
     @property
     def dialect(self) -> str:
-        return self.conn.dialect.name
+        """The database's name, for the search repository until it takes its own dialect
+        (``self.sql`` for everything else)."""
+        return self.sql.name
 
     def mine(self, model: Any) -> ColumnElement[bool]:
         return model.account_id == self.account_id
@@ -41,7 +46,7 @@ class AccountScopedRepository:
 
     def one_of(self, column: Any, values: list[Any]) -> ColumnElement[bool]:
         """``column IN values`` bound as one parameter, however long the list (see in_values)."""
-        return in_values(self.dialect, column, values)
+        return self.sql.in_values(column, values)
 
     def values(self, **fields: Any) -> dict[str, Any]:
         return {**fields, "account_id": self.account_id}

@@ -16,9 +16,8 @@ import logging
 from collections.abc import Sequence
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from leadpecker.kit.db import Database
+from leadpecker.kit.db import Database, SqlConnection
 
 log = logging.getLogger("leadpecker.statistics")
 
@@ -27,7 +26,7 @@ DRIFT = 2.0
 
 
 class StatisticsRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: SqlConnection) -> None:
         self.conn = conn
 
     async def stale_tables(self, tables: Sequence[str]) -> list[str]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select, union_all
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from leadpecker.kit.bulk import bulk_insert
-from leadpecker.kit.dialects import in_values
+from leadpecker.kit.db import SqlConnection
+from leadpecker.kit.dialects import dialect_of
 from leadpecker.models import Lead
 
 LEAD_COLUMNS = (
@@ -47,15 +47,14 @@ CANDIDATE_COLUMNS = (
 
 
 class LeadRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: SqlConnection) -> None:
         self.conn = conn
+        self.sql = dialect_of(conn)
 
     async def known_keys(self, lead_keys: list[str]) -> set[str]:
         """Which of ``lead_keys`` the lead database has already."""
         table = Lead.__table__
-        statement = select(table.c.lead_key).where(
-            in_values(self.conn.dialect.name, table.c.lead_key, lead_keys)
-        )
+        statement = select(table.c.lead_key).where(self.sql.in_values(table.c.lead_key, lead_keys))
         return set((await self.conn.execute(statement)).scalars())
 
     async def upsert(self, rows: list[tuple[Any, ...]]) -> None:
@@ -76,11 +75,10 @@ class LeadRepository:
         CANDIDATE_COLUMNS dicts: one statement, an indexed lookup per key kind each binding its
         whole list as a single parameter. A claim reads thousands of leads (a common name has
         dozens): no columns nobody reads, plain tuples turned into dicts here."""
-        dialect = self.conn.dialect.name
         table = Lead.__table__
         columns = [table.c[name] for name in CANDIDATE_COLUMNS]
         lookups = [
-            select(*columns).where(in_values(dialect, table.c[column], sorted(set(values))))
+            select(*columns).where(self.sql.in_values(table.c[column], sorted(set(values))))
             for column, values in (
                 ("lead_key", emails),  # a lead's email is its lead_key (unique, indexed)
                 ("linkedin_key", linkedin_keys),

@@ -16,8 +16,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.types import TypeDecorator
 
+from leadpecker.kit.dialects import async_database_url
 from leadpecker.models import Base
-from leadpecker.settings import async_database_url
 
 config = context.config
 target_metadata = Base.metadata

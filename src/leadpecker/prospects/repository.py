@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from leadpecker.kit.bulk import bulk_insert, bulk_update
-from leadpecker.kit.dialects import insert_on_conflict
 from leadpecker.kit.repository import AccountScopedRepository
 from leadpecker.models import CampaignProspect, Prospect
 
@@ -37,7 +36,7 @@ class ProspectRepository(AccountScopedRepository):
         # One executemany: SQLAlchemy batches it into multi-row INSERT … RETURNING statements
         # ("insertmanyvalues") without compiling a statement per chunk of values.
         statement = (
-            insert_on_conflict(self.dialect, Prospect)
+            self.sql.insert(Prospect)
             .on_conflict_do_nothing(index_elements=["account_id", "email"])
             .returning(Prospect.email, Prospect.id)
         )
