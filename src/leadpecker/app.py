@@ -52,6 +52,7 @@ from leadpecker.kit.statistics import keep_statistics_fresh
 from leadpecker.models import Base
 from leadpecker.prospects.endpoints import router as prospects_router
 from leadpecker.search.endpoints import router as search_router
+from leadpecker.search.service import ProspectSearch
 from leadpecker.settings import Settings, get_settings
 from leadpecker.worker import build_worker
 
@@ -79,6 +80,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.db = Database(settings, timeout_seconds=settings.db_timeout_seconds)
+        # The search keeps its caches (search/caches.py) for the life of the application.
+        app.state.search = ProspectSearch(app.state.db)
         # Queuing sets this so an idle embedded worker starts at once instead of at its next poll.
         app.state.work_available = asyncio.Event()
         stop = asyncio.Event()

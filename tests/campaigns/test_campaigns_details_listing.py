@@ -1,5 +1,5 @@
 """``GET /rest/v1/prospects?campaigns_details=true`` on the listing path (no filter but status,
-sorted by id: ``SearchRepository.listing_page``): every page holds the account's own prospects
+sorted by id: ``Listing.page``, search/listing.py): every page holds the account's own prospects
 in id order, each with exactly its own campaigns — ``[]`` when none — and pages count
 prospects, not campaigns.
 

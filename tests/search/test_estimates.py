@@ -1,11 +1,11 @@
 """Estimated totals are remembered per account, matching conditions and account size, for a
-limited time and a limited number of queries (search.estimates)."""
+limited time and a limited number of queries (search.caches)."""
 
 from __future__ import annotations
 
 import time
 
-from leadpecker.search.estimates import Estimates
+from leadpecker.search.caches import Estimates
 from leadpecker.search.params import parse
 
 

@@ -1,5 +1,5 @@
 """The listing — no filter but status, in id order — has statements of its own
-(``SearchRepository.listing``): PostgreSQL reads a page's documents as one range of ids where
+(search/listing.py): PostgreSQL reads a page's documents as one range of ids where
 the page's ids lie close together, SQLite checks the order its join delivered, and SQLite
 read connections remember an account's bucket counts until something is committed.
 
@@ -26,7 +26,12 @@ from tests.harness.prospects import ADD
 from tests.harness.search import NO_MATCH, joined_backwards
 
 from leadpecker.kit.db import Database
-from leadpecker.search import params, repository
+from leadpecker.search import params
+from leadpecker.search.caches import BucketSums
+from leadpecker.search.counts import ProspectCounts
+from leadpecker.search.dialects import sqlite as sqlite_search
+from leadpecker.search.listing import Listing
+from leadpecker.search.statements import LISTING_IDS, SHAPES
 from leadpecker.settings import Settings
 
 SEARCH = "/rest/v1/prospects"
@@ -106,10 +111,10 @@ def test_a_listing_shows_what_was_written_since_it_was_last_read(server, account
 
 @contextmanager
 def pages_read_again(engine: Engine) -> Iterator[list[tuple[bool, bool]]]:
-    """The listing pages read again in order meanwhile (the statements of ``_listing_ids``,
+    """The listing pages read again in order meanwhile (the statements of ``statements.LISTING_IDS``,
     recognised as the very objects executed), as (descending, by status): an observation,
     nothing replaced."""
-    statements = {(d, s): repository._listing_ids(d, s) for d in (False, True) for s in (False, True)}
+    statements = LISTING_IDS
     read: list[tuple[bool, bool]] = []
 
     def record(conn: Any, clauseelement: Any, *_: Any) -> None:
@@ -132,7 +137,7 @@ def test_sqlite_reads_a_page_again_when_its_join_delivered_it_out_of_order(tmp_p
     prospects = tmp_path / "prospects.jsonl"
     prospects.write_text("".join(json.dumps({"email": f"o{n}@order.test"}) + "\n" for n in range(12)))
     cli("prospects", "import", str(prospects), "--account", "order")
-    joins = [repository._sqlite_listing(d, s) for d in (False, True) for s in (False, True)]
+    joins = [sqlite_search.LISTING_JOINED[shape] for shape in SHAPES]
 
     # The page read again in order: counted, so a test whose backwards join stopped being
     # backwards (or whose check stopped looking) cannot pass unnoticed.
@@ -147,10 +152,12 @@ def test_sqlite_reads_a_page_again_when_its_join_delivered_it_out_of_order(tmp_p
             assert db.inline_engine is not None
             with joined_backwards(db.inline_engine, *joins), pages_read_again(db.inline_engine) as read:
                 async with db.read() as conn:
-                    search = repository.SearchRepository(conn, account.id)
-                    documents, total = await search.listing(query)
-                    _, bind = await search._listing_start(query)
-                    statement = repository._sqlite_listing(descending, by_status)
+                    listing = Listing(
+                        ProspectCounts(conn, account.id, BucketSums()), sqlite_search.SqliteSearch()
+                    )
+                    documents, total = await listing.documents(query)
+                    bind = (await listing.start(query)).bind
+                    statement = sqlite_search.LISTING_JOINED[(descending, by_status)]
                     joined = (await conn.execute(statement, bind)).one()[0]
             read_again.extend(read)
         finally:

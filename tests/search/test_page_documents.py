@@ -1,5 +1,5 @@
 """SQLite assembles a page's documents in the page's order without sorting them
-(``SearchRepository.documents_array``: the page's ids, as ``json_each``, are the outer loop of the
+(the SQLite search dialect's ``documents_array``: the page's ids, as ``json_each``, are the outer loop of the
 join), and checks that order with the ids that come along; a page whose documents do not line
 up — one missing, or delivered in another order — takes the sorted query instead.
 
@@ -28,7 +28,9 @@ from tests.harness.search import joined_backwards
 from tests.harness.server import start_server
 
 from leadpecker.kit.db import Database
-from leadpecker.search import params, repository, service
+from leadpecker.search import params
+from leadpecker.search.dialects import sqlite as sqlite_search
+from leadpecker.search.service import ProspectSearch
 from leadpecker.settings import Settings
 
 EMAILS = [f"p{n}@pages.test" for n in range(30)]
@@ -41,8 +43,8 @@ def compiled(statement: Any) -> str:
     return str(statement.compile(dialect=sqlite.dialect()))
 
 
-IN_LOOP_ORDER = compiled(repository._SQLITE_ARRAY_IN_LOOP_ORDER)
-SORTED = compiled(repository._SQLITE_ARRAY_SORTED)
+IN_LOOP_ORDER = compiled(sqlite_search.ARRAY_IN_LOOP_ORDER)
+SORTED = compiled(sqlite_search.ARRAY_SORTED)
 
 
 @pytest.fixture
@@ -90,7 +92,7 @@ def searched(url: str, account_id: int, **given: str) -> tuple[list[dict[str, An
         db = Database(Settings(database_url=url))
         try:
             with recording(db) as executed:
-                result = await service.search(db, account_id, params.parse(given))
+                result = await ProspectSearch(db).search(account_id, params.parse(given))
         finally:
             await db.dispose()
         return json.loads(result.body), executed
@@ -108,13 +110,13 @@ def searched_joined_backwards(
         db = Database(Settings(database_url=url))
         try:
             assert db.inline_engine is not None
-            with joined_backwards(db.inline_engine, repository._SQLITE_ARRAY_IN_LOOP_ORDER):
+            with joined_backwards(db.inline_engine, sqlite_search.ARRAY_IN_LOOP_ORDER):
                 with recording(db) as executed:
-                    result = await service.search(db, account_id, params.parse(given))
+                    result = await ProspectSearch(db).search(account_id, params.parse(given))
                 page = json.loads(result.body)
                 bind = {"ids": json.dumps([p["id"] for p in page]), "account": account_id}
                 async with db.read() as conn:
-                    delivered = (await conn.execute(repository._SQLITE_ARRAY_IN_LOOP_ORDER, bind)).one()[0]
+                    delivered = (await conn.execute(sqlite_search.ARRAY_IN_LOOP_ORDER, bind)).one()[0]
         finally:
             await db.dispose()
         return page, executed, [int(i) for i in delivered.split(",")]

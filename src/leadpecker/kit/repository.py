@@ -26,12 +26,6 @@ class AccountScopedRepository:
         # self.sql.in_values(...), self.sql.like_any(...).
         self.sql: DatabaseDialect = dialect_of(conn)
 
-    @property
-    def dialect(self) -> str:
-        """The database's name, for the search repository until it takes its own dialect
-        (``self.sql`` for everything else)."""
-        return self.sql.name
-
     def mine(self, model: Any) -> ColumnElement[bool]:
         return model.account_id == self.account_id
 

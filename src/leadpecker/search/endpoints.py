@@ -6,10 +6,10 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from leadpecker.accounts.dependencies import CurrentAccount
-from leadpecker.http.dependencies import DatabaseDep
 from leadpecker.http.openapi import V1_ERRORS, query_parameter
 from leadpecker.http.v1params import FLAG_SCHEMA, ID_LIST_SCHEMA, NOT_EMPTY_SCHEMA
-from leadpecker.search import params, service
+from leadpecker.search import params
+from leadpecker.search.dependencies import ProspectSearchDep
 from leadpecker.search.schemas import NoMatch, ProspectOut
 
 router = APIRouter(prefix="/rest/v1", tags=["v1 prospects"], responses=V1_ERRORS)
@@ -89,7 +89,7 @@ _PARAMETERS = [
     },
     openapi_extra={"parameters": _PARAMETERS},
 )
-async def search_prospects(request: Request, account: CurrentAccount, db: DatabaseDep) -> Response:
+async def search_prospects(request: Request, account: CurrentAccount, search: ProspectSearchDep) -> Response:
     query = params.parse(request.query_params.multi_items())
-    result = await service.search(db, account.account_id, query)
+    result = await search.search(account.account_id, query)
     return Response(result.body, media_type="application/json", headers={"X-Total-Count": str(result.total)})

@@ -25,17 +25,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from leadpecker.search import dialect_postgresql, dialect_sqlite
-
-# The indexes set aside, as (name, CREATE statement): every sort index and the trigram index
-# (migration 0002; on SQLite the latter is an empty placeholder, WHERE 0).
-_SEARCH_INDEXES = "LIKE 'ix\\_prospects\\_sort\\_%' ESCAPE '\\' OR {name} = 'ix_prospects_trigram'"
-_CATALOG = {
-    "sqlite": "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'prospects' "
-    f"AND (name {_SEARCH_INDEXES.format(name='name')})",
-    "postgresql": "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
-    f"AND tablename = 'prospects' AND (indexname {_SEARCH_INDEXES.format(name='indexname')})",
-}
+from leadpecker.search.dialects import search_dialect_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,19 +38,16 @@ class SetAside:
 class SearchUpkeepRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
-        self.dialect = conn.dialect.name
-        self.component = dialect_postgresql if self.dialect == "postgresql" else dialect_sqlite
+        self.dialect = search_dialect_of(conn)
 
     async def set_aside_if_empty(self) -> SetAside | None:
         """When ``prospects`` is empty, drop its search triggers and indexes (in this
         transaction) and return how to build them again; otherwise change nothing."""
-        if self.dialect == "postgresql":
-            # Nobody may insert between the emptiness check and the drops.
-            await self.conn.execute(text("LOCK TABLE prospects IN SHARE ROW EXCLUSIVE MODE"))
+        await self.dialect.before_set_aside(self.conn)
         if (await self.conn.execute(text("SELECT 1 FROM prospects LIMIT 1"))).first() is not None:
             return None
-        indexes = (await self.conn.execute(text(_CATALOG[self.dialect]))).all()
-        for statement in self.component.uninstall_statements():
+        indexes = (await self.conn.execute(text(self.dialect.search_indexes_sql))).all()
+        for statement in self.dialect.uninstall_statements():
             await self.conn.exec_driver_sql(statement)
         for name, _ in indexes:
             await self.conn.exec_driver_sql(f"DROP INDEX {name}")
@@ -72,10 +59,9 @@ class SearchUpkeepRepository:
     async def build_again(self, set_aside: SetAside) -> None:
         """Create the indexes, then the triggers with their tables, documents and counts, from
         the rows now in ``prospects`` (the migration's own statements)."""
-        if self.dialect == "postgresql":
-            await self.conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '512MB'")
+        await self.dialect.before_build(self.conn)
         for definition in set_aside.index_definitions:
             await self.conn.exec_driver_sql(definition)
         # Straight to the driver: the SQL holds colons that text() would take for parameters.
-        for statement in self.component.install_statements():
+        for statement in self.dialect.install_statements():
             await self.conn.exec_driver_sql(statement)

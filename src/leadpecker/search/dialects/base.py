@@ -14,8 +14,7 @@ queries on both databases and compares the rows.
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import or_
 from sqlalchemy.sql import ColumnElement
@@ -32,16 +31,17 @@ def contains_pattern(value: str) -> str:
     return f"%{escaped}%"
 
 
-class SearchDialect(ABC):
+class SearchDialect(Protocol):
+    """An implementation subclasses it explicitly and inherits what is shared
+    (``row_condition``) and the defaults (nothing to do)."""
+
     name: str
 
     # --- what a match is -------------------------------------------------------------------
 
-    @abstractmethod
     def contains(self, column: Any, value: str) -> ColumnElement[bool]:
         """``value`` is a substring of ``column``, compared case-insensitively."""
 
-    @abstractmethod
     def has_tag(self, column: Any, tag: str) -> ColumnElement[bool]:
         """``column`` (tags separated by spaces, commas tolerated) holds ``tag`` whole, with or
         without its '#', case-sensitively."""
@@ -69,12 +69,10 @@ class SearchDialect(ABC):
 
     # --- what a page shows -----------------------------------------------------------------
 
-    @abstractmethod
     async def documents_array(self, conn: Any, account_id: int, ids: list[int]) -> bytes:
         """The documents of the prospects ``ids`` (the account's), as one JSON array in the
         order of ``ids``."""
 
-    @abstractmethod
     async def listing_documents(
         self, conn: Any, shape: tuple[bool, bool], bind: dict[str, Any]
     ) -> bytes | None:
@@ -93,12 +91,10 @@ class SearchDialect(ABC):
     # Lists the search indexes set aside during a first load: (name, CREATE statement) rows.
     search_indexes_sql: str
 
-    @abstractmethod
     def install_statements(self) -> list[str]:
         """Create the search triggers (and their tables), and fill documents and counts from
         the rows already there."""
 
-    @abstractmethod
     def uninstall_statements(self) -> list[str]:
         """Drop what ``install_statements`` created (the documents and counts stay)."""
 

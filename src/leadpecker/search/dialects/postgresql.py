@@ -1,6 +1,7 @@
 """PostgreSQL's half of the search: substring conditions the pg_trgm GIN index serves, a
-listing page's documents read as one range of their key, and the statement-level triggers that keep the prospect documents and counts right whatever writes to
-``prospects`` (the API, the COPY-based bulk import, cascades).
+listing page's documents read as one range of their key, and the statement-level triggers
+that keep the prospect documents and counts right whatever writes to ``prospects`` (the API,
+the COPY-based bulk import, cascades).
 
 Counts: a trigger adds its statement's deltas to rows of its own transaction
 (``slot = txid_current()``), so concurrent writers never wait on one shared counter row nor

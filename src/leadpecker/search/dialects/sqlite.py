@@ -284,7 +284,8 @@ class SqliteSearch(SearchDialect):
         smallest: tuple[int, str, str] | None = None
         for table_name, expression in indexed_fields:
             fts = fts_table(table_name)
-            probe = select(fts.c.rowid).where(matches(fts, table_name, expression)).limit(limit + 1).subquery()
+            found = select(fts.c.rowid).where(matches(fts, table_name, expression))
+            probe = found.limit(limit + 1).subquery()
             count = (await counts.conn.execute(select(func.count()).select_from(probe))).scalar_one()
             if smallest is None or count < smallest[0]:
                 smallest = (count, table_name, expression)
