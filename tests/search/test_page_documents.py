@@ -1,7 +1,7 @@
-"""SQLite assembles a page's documents in the page's order without sorting them
-(the SQLite search dialect's ``documents_array``: the page's ids, as ``json_each``, are the outer loop of the
-join), and checks that order with the ids that come along; a page whose documents do not line
-up — one missing, or delivered in another order — takes the sorted query instead.
+"""SQLite assembles a page's documents in the page's order without sorting them (the SQLite
+search dialect's ``documents_array``: the page's ids, as ``json_each``, are the outer loop
+of the join), and checks that order with the ids that come along; a page whose documents do
+not line up — one missing, or delivered in another order — takes the sorted query instead.
 
 Every page that is not a listing takes this way (a search, a sort by another field than id);
 the listing has statements and a check of its own (test_listing.py), so the pages asked for
