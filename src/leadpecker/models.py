@@ -31,13 +31,16 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from leadpecker.kit.types import BigId, Json, UtcDateTime
 from leadpecker.vocabulary.enums import (
     ActivityKind,
+    AttemptOutcome,
     CampaignStatus,
+    DeliveryState,
     EnrichmentStatus,
     EnrolmentStatus,
     InterestLevel,
     LedgerKind,
     ProspectStatus,
     UserRole,
+    WebhookEvent,
 )
 from leadpecker.vocabulary.prospect_fields import PROSPECT_FIELDS, SUBSTRING_SEARCHED
 
@@ -354,6 +357,113 @@ class BlacklistedDomain(Base):
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True)
     domain: Mapped[str] = mapped_column(String(253), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+# --- Webhooks (developers.woodpecker.co: "Webhooks"; docs/webhooks.md) -------------------------
+
+_ACTIVE_SUBSCRIPTION = "ended_at IS NULL"
+_PENDING_DELIVERY = f"state = '{DeliveryState.PENDING.value}'"
+
+
+class WebhookSubscription(Base):
+    """A target URL subscribed to one event of an account, with its delivery state.
+
+    ``failures`` counts failed attempts in a row and ``retry_at`` says when to try again; the
+    lease lets one dispatcher at a time send the subscription's batches, so they go in order.
+    A subscription that ends (unsubscribed, a 410 or 310 answer, too many failures) is kept,
+    with why, so its deliveries keep their history; only active ones count towards the limit
+    of three URLs per event.
+    """
+
+    __tablename__ = "webhook_subscriptions"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    event: Mapped[str] = mapped_column(String(64))
+    target_url: Mapped[str] = mapped_column(String(2048))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    failures: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    retry_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    lease_token: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    ended_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    __table_args__ = (
+        CheckConstraint(f"event IN ({_in(WebhookEvent)})", name="event"),
+        Index(
+            "uq_webhook_subscriptions_active",
+            "account_id",
+            "event",
+            "target_url",
+            unique=True,
+            sqlite_where=text(_ACTIVE_SUBSCRIPTION),
+            postgresql_where=text(_ACTIVE_SUBSCRIPTION),
+        ),
+        IDS_NEVER_REUSED,
+    )
+
+
+class OutboxEvent(Base):
+    """One event for one subscription: written in the transaction of the change that caused
+    it, so an event exists exactly when its change committed (the outbox), then sent by the
+    dispatcher. ``body`` is the event's JSON object as the receiver gets it; ``event_id`` is
+    the same for every subscription's copy of one event, and for every retry."""
+
+    __tablename__ = "webhook_outbox"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("webhook_subscriptions.id", ondelete="CASCADE"))
+    event_id: Mapped[str] = mapped_column(String(36))
+    event: Mapped[str] = mapped_column(String(64))
+    prospect_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    state: Mapped[str] = mapped_column(String(10), server_default=DeliveryState.PENDING.value)
+    attempts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+    __table_args__ = (
+        CheckConstraint(f"state IN ({_in(DeliveryState)})", name="state"),
+        # The dispatcher reads a subscription's pending events in order; the index holds only
+        # pending ones, so its cost follows what waits, not the history.
+        Index(
+            "ix_webhook_outbox_pending",
+            "subscription_id",
+            "id",
+            sqlite_where=text(_PENDING_DELIVERY),
+            postgresql_where=text(_PENDING_DELIVERY),
+        ),
+        Index("ix_webhook_outbox_account_id_id", "account_id", "id"),
+        IDS_NEVER_REUSED,
+    )
+
+
+class WebhookAttempt(Base):
+    """One POST of a batch to a subscription's URL: when, how long, what came back."""
+
+    __tablename__ = "webhook_attempts"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("webhook_subscriptions.id", ondelete="CASCADE"))
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    duration_ms: Mapped[float] = mapped_column(Float)
+    # The receiver's status, or None when none came (refused, timed out, dropped).
+    status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    outcome: Mapped[str] = mapped_column(String(10))
+    events: Mapped[int] = mapped_column(Integer)
+    first_outbox_id: Mapped[int] = mapped_column(BigInteger)
+    last_outbox_id: Mapped[int] = mapped_column(BigInteger)
+
+    __table_args__ = (
+        CheckConstraint(f"outcome IN ({_in(AttemptOutcome)})", name="outcome"),
+        Index("ix_webhook_attempts_account_id_id", "account_id", "id"),
+        Index("ix_webhook_attempts_subscription_id_id", "subscription_id", "id"),
+        IDS_NEVER_REUSED,
+    )
 
 
 # --- Lead Finder enrichment ("Queue prospect enrichments"; docs/matching.md) ------------------

@@ -78,6 +78,38 @@ class Settings(BaseSettings):
         description="Let enrichment replace non-empty prospect fields (default: fill empty only).",
     )
 
+    # Webhooks (docs/webhooks.md).
+    webhook_dispatcher_embedded: bool = Field(
+        default=True, description="Deliver webhooks from inside `leadpecker serve`."
+    )
+    webhook_batch_window_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        description="Events of one type for one URL within this time go as one array (at most 100).",
+    )
+    webhook_poll_seconds: float = Field(default=0.2, gt=0, description="An idle dispatcher looks this often.")
+    webhook_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="A receiver that has not answered in this time has failed."
+    )
+    webhook_connections: int = Field(
+        default=8, ge=1, description="Deliveries in flight at once, across every receiver."
+    )
+    webhook_retry_base_seconds: float = Field(
+        default=1.0, gt=0, description="The first retry's delay; each failure in a row doubles it."
+    )
+    webhook_retry_max_seconds: float = Field(default=3600.0, gt=0, description="The longest delay.")
+    webhook_max_failures: int = Field(
+        default=10, ge=1, description="Failed attempts in a row that end a subscription."
+    )
+    webhook_refuse_private_targets: bool = Field(
+        default=False,
+        description="Refuse target URLs on loopback, private and link-local addresses (for a "
+        "deployment that faces the internet).",
+    )
+    webhook_retention_days: float = Field(
+        default=7.0, gt=0, description="Delivered events and attempts are kept this long."
+    )
+
     db_pool_size: int = 10
     sqlite_busy_timeout_ms: int = 30_000
     sqlite_statistics_seconds: float = Field(

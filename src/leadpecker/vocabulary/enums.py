@@ -114,6 +114,54 @@ class OutcomeStatus(StrEnum):
     ERROR = "ERROR"
 
 
+class WebhookEvent(StrEnum):
+    """What a webhook subscription subscribes to: the events developers.woodpecker.co
+    ("Webhooks", one page per event) documents, in its order, then leadpecker's own."""
+
+    CAMPAIGN_COMPLETED = "campaign_completed"
+    CAMPAIGN_SENT = "campaign_sent"
+    FOLLOWUP_AFTER_AUTOREPLY = "followup_after_autoreply"
+    LINKEDIN_CONNECTION_REQUEST_ACCEPTED = "linkedin_automation_connection_request_accepted"
+    PROSPECT_AUTOREPLIED = "prospect_autoreplied"
+    PROSPECT_BLACKLISTED = "prospect_blacklisted"
+    PROSPECT_BOUNCED = "prospect_bounced"
+    LINK_CLICKED = "link_clicked"
+    PROSPECT_INTERESTED = "prospect_interested"
+    PROSPECT_INVALID = "prospect_invalid"
+    PROSPECT_MAYBE_LATER = "prospect_maybe_later"
+    PROSPECT_NON_RESPONSIVE = "prospect_non_responsive"
+    PROSPECT_NOT_INTERESTED = "prospect_not_interested"
+    EMAIL_OPENED = "email_opened"
+    PROSPECT_OPT_OUT = "prospect_opt_out"
+    PROSPECT_REPLIED = "prospect_replied"
+    PROSPECT_SAVED = "prospect_saved"
+    SECONDARY_REPLIED = "secondary_replied"
+    TASK_CREATED = "task_created"
+    TASK_DONE = "task_done"
+    TASK_IGNORED = "task_ignored"
+    # leadpecker's extension (docs/webhooks.md): a dot, which no Woodpecker event name has, so
+    # it can never clash with one the reference adds.
+    ENRICHMENT_BATCH_FINISHED = "leadpecker.enrichment_batch_finished"
+
+
+class DeliveryState(StrEnum):
+    """Where one event stands for one subscription (table webhook_events)."""
+
+    PENDING = "PENDING"
+    DELIVERED = "DELIVERED"
+    # Never to be sent: its subscription ended (the receiver answered 410/310, or failed too
+    # often) or was removed while it waited.
+    DROPPED = "DROPPED"
+
+
+class AttemptOutcome(StrEnum):
+    """What one POST of a batch came to (table webhook_attempts)."""
+
+    DELIVERED = "DELIVERED"
+    RETRY = "RETRY"
+    ENDED = "ENDED"
+
+
 def interest_level(text: str) -> str:
     """An interest level as filters and bodies may write it (MAYBE-LATER, maybe_later…) in
     its stored spelling (MAYBE_LATER); whether that is a level is the caller's check."""

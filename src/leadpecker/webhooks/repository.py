@@ -1,0 +1,108 @@
+"""SQL for an account's webhook subscriptions and the events they are owed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from leadpecker.kit.repository import AccountScopedRepository
+from leadpecker.models import Campaign, CampaignProspect, OutboxEvent, Prospect, WebhookSubscription
+from leadpecker.vocabulary.enums import DeliveryState
+
+
+class SubscriptionRepository(AccountScopedRepository):
+    def _active(self) -> Any:
+        return self.select(WebhookSubscription).where(WebhookSubscription.ended_at.is_(None))
+
+    async def active(self) -> list[WebhookSubscription]:
+        """The account's subscriptions in the order they were made."""
+        query = self._active().order_by(WebhookSubscription.id)
+        return list((await self.conn.execute(query)).all())
+
+    async def active_ids(self, event: str) -> list[int]:
+        query = (
+            self.select(WebhookSubscription, WebhookSubscription.id)
+            .where(WebhookSubscription.ended_at.is_(None), WebhookSubscription.event == event)
+            .order_by(WebhookSubscription.id)
+        )
+        return list((await self.conn.execute(query)).scalars())
+
+    async def active_urls(self, event: str) -> list[str]:
+        query = (
+            self.select(WebhookSubscription, WebhookSubscription.target_url)
+            .where(WebhookSubscription.ended_at.is_(None), WebhookSubscription.event == event)
+            .order_by(WebhookSubscription.id)
+        )
+        return list((await self.conn.execute(query)).scalars())
+
+    async def add(self, event: str, target_url: str, now: datetime) -> int:
+        statement = (
+            self.sql.insert(WebhookSubscription)
+            .values(self.values(event=event, target_url=target_url, created_at=now))
+            .returning(WebhookSubscription.id)
+        )
+        return (await self.conn.execute(statement)).scalar_one()
+
+    async def end(self, event: str, target_url: str, reason: str, now: datetime) -> list[int]:
+        """End the active subscription of this pair; its waiting events are dropped. Returns
+        the ids ended (none when there was no such subscription)."""
+        statement = (
+            self.update(WebhookSubscription)
+            .where(
+                WebhookSubscription.ended_at.is_(None),
+                WebhookSubscription.event == event,
+                WebhookSubscription.target_url == target_url,
+            )
+            .values(ended_at=now, ended_reason=reason)
+            .returning(WebhookSubscription.id)
+        )
+        ended = list((await self.conn.execute(statement)).scalars())
+        if ended:
+            await self.conn.execute(
+                self.update(OutboxEvent)
+                .where(
+                    OutboxEvent.subscription_id.in_(ended),
+                    OutboxEvent.state == DeliveryState.PENDING,
+                )
+                .values(state=DeliveryState.DROPPED)
+            )
+        return ended
+
+
+class OutboxRepository(AccountScopedRepository):
+    async def add(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Outbox rows (subscription_id, event_id, event, prospect_id, body, created_at)."""
+        if rows:
+            await self.conn.execute(self.sql.insert(OutboxEvent), [self.values(**row) for row in rows])
+
+
+class PayloadRepository(AccountScopedRepository):
+    """What the payloads are built from: the stored prospects and their campaigns."""
+
+    async def prospects(self, ids: Sequence[int]) -> list[tuple[dict[str, Any], int]]:
+        """Each prospect's columns and how many campaigns it is in, in id order; ids the
+        account does not have are left out."""
+        if not ids:
+            return []
+        in_campaign = (
+            select(func.count())
+            .select_from(CampaignProspect)
+            .where(CampaignProspect.prospect_id == Prospect.id)
+            .scalar_subquery()
+        )
+        query = (
+            self.select(Prospect, *Prospect.__table__.c, in_campaign.label("in_campaign"))
+            .where(self.one_of(Prospect.id, list(ids)))
+            .order_by(Prospect.id)
+        )
+        rows = []
+        for row in (await self.conn.execute(query)).mappings():
+            rows.append((dict(row), row["in_campaign"]))
+        return rows
+
+    async def campaign(self, campaign_id: int) -> Campaign | None:
+        query = self.select(Campaign).where(Campaign.id == campaign_id)
+        return (await self.conn.execute(query)).scalar_one_or_none()
