@@ -110,3 +110,25 @@ def event_body(
     body["firm_id"] = firm_id
     body["event_id"] = event_id
     return orjson.dumps(body).decode()
+
+
+def email_object(
+    activity_id: int,
+    subject: str | None,
+    sender_email: str,
+    sender_name: str,
+    occurred_at: datetime,
+    message: str | None,
+) -> dict[str, Any]:
+    """A reply event's ``email``: the message the prospect (or, on secondary_replied,
+    another address) sent. ``mail_id`` (the mailbox's id of the message) is the activity id
+    too: leadpecker has no mailboxes."""
+    return {
+        "id": activity_id,
+        "mail_id": activity_id,
+        "subject": subject or "",
+        "sender": sender_name,
+        "email": sender_email,
+        "date": timestamp(occurred_at),
+        "message": message or "",
+    }

@@ -1,0 +1,47 @@
+"""Which target URLs a subscription may have, and the check against private addresses.
+
+A target URL is an absolute http(s) URL with a host. A deployment that faces the internet
+sets ``LEADPECKER_WEBHOOK_REFUSE_PRIVATE_TARGETS`` so that nobody can make it POST to its own
+network (loopback, private, link-local, and other non-global addresses): checked when a
+subscription is made, and again before every delivery, since a name may resolve elsewhere
+later. Off by default: a local receiver is the main use of a stand-in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from urllib.parse import urlsplit
+
+MAX_URL_LENGTH = 2048
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be a target URL, or None when it can."""
+    if len(url) > MAX_URL_LENGTH:
+        return f"is longer than {MAX_URL_LENGTH} characters"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError:
+        return "is not a valid URL"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "must be an absolute http:// or https:// URL"
+    return None
+
+
+async def private_address_problem(url: str) -> str | None:
+    """Why ``url`` is refused when private targets are: the first address its host resolves
+    to that is not a global one, or a host that does not resolve. None when every address is
+    global."""
+    host = urlsplit(url).hostname or ""
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except OSError:
+        return f"host {host} does not resolve"
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if not address.is_global:
+            return f"host {host} is a private or local address ({address})"
+    return None
