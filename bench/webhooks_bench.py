@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
 from enrichment_bench import ADD, OUT, free_port, new_client, new_database, ok, server_ms, start_server
 
 SUBSCRIBE = "/rest/v1/webhooks/subscribe"
@@ -56,7 +57,7 @@ class Received:
 
 def start_receiver(received: Received) -> tuple[ThreadingHTTPServer, str]:
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             with received.lock:
                 received.arrivals.append((time.perf_counter(), len(body)))
@@ -153,22 +154,15 @@ def main() -> None:
     }
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / f"webhooks-{args.database}.json").write_text(json.dumps(results, indent=2))
-    print(
-        f"== webhooks, {args.database}: add_prospects_list of {PROSPECTS:,} new prospects, {args.runs} runs"
-    )
-    print(
-        f"  add, no subscription    server ms: {' '.join(f'{v:.0f}' for v in without)}  median {statistics.median(without):.0f}"
-    )
-    print(
-        f"  add, prospect_saved     server ms: {' '.join(f'{v:.0f}' for v in with_)}  median {statistics.median(with_):.0f}"
-    )
-    print(
-        f"  overhead of the subscription: {results['overhead_pct']:+.1f} %  (target ≤ +{TARGETS['overhead_pct']:.0f} %)"
-    )
-    print(
-        f"  10,000 events at the receiver after s: {' '.join(f'{v:.2f}' for v in deliveries)}  (target ≤ {TARGETS['delivery_s']:.0f} s)"
-    )
-    print(f"  arrays: {' '.join(str(v) for v in arrays)}  (target ≤ {TARGETS['arrays']})")
+    print(f"== webhooks, {args.database}: add_prospects_list of {PROSPECTS:,} new prospects × {args.runs}")
+    for label, values in (("no subscription", without), ("prospect_saved subscribed", with_)):
+        runs = " ".join(f"{value:.0f}" for value in values)
+        print(f"  add, {label:26s} server ms: {runs}  median {statistics.median(values):.0f}")
+    overhead, target = results["overhead_pct"], TARGETS["overhead_pct"]
+    print(f"  overhead of the subscription: {overhead:+.1f} %  (target ≤ +{target:.0f} %)")
+    seconds = " ".join(f"{value:.2f}" for value in deliveries)
+    print(f"  {PROSPECTS:,} events received after s: {seconds} (target ≤ {TARGETS['delivery_s']:.0f} s)")
+    print(f"  arrays: {' '.join(str(value) for value in arrays)}  (target ≤ {TARGETS['arrays']})")
 
 
 if __name__ == "__main__":
