@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Engine, Text, any_, bindparam, event
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import URL, ExceptionContext
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.sql import ColumnElement
 
@@ -130,10 +131,17 @@ class PostgresqlDialect:
     async def copy_rows(
         self, conn: AsyncConnection, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]
     ) -> bool:
-        """COPY straight into the table."""
+        """COPY straight into the table. The driver's own call: an error the database raises
+        (a constraint, a trigger) comes back as SQLAlchemy's DBAPIError, as it would from any
+        statement, so callers handle one kind of database error."""
+        import asyncpg
+
         await conn.exec_driver_sql("SELECT 1")  # begins SQLAlchemy's transaction for the COPY
         raw = (await conn.get_raw_connection()).driver_connection
-        await raw.copy_records_to_table(table, records=rows, columns=list(columns))
+        try:
+            await raw.copy_records_to_table(table, records=rows, columns=list(columns))
+        except asyncpg.PostgresError as error:
+            raise DBAPIError(f"COPY {table}", None, error) from error  # type: ignore[arg-type]
         return True
 
     async def stage(
