@@ -34,7 +34,9 @@ from leadpecker.vocabulary.enums import (
     InterestLevel,
     OutcomeStatus,
     ProspectStatus,
+    WebhookEvent,
 )
+from leadpecker.webhooks.outbox import ProspectEvent, WebhookOutbox
 
 # (status, interest level) of an enrolment that neither the request nor the file sets.
 _NEW_ENROLMENT = (EnrolmentStatus.ACTIVE.value, InterestLevel.NOT_MARKED.value)  # bulk rows: plain str
@@ -123,6 +125,7 @@ async def import_enrolments(
         for campaign_id, ids in wanted.items()
         for prospect_id, state in (await campaigns_repo.enrolment_states(campaign_id, sorted(ids))).items()
     }
+    stored = dict(states)
     tally = Tally()
     for line, row in rows:
         if row.campaign not in campaigns:
@@ -147,7 +150,36 @@ async def import_enrolments(
         ],
         replace=True,
     )
+    await _announce_interest(conn, account_id, stored, states)
     return tally
+
+
+# The webhook event an enrolment's new interest level raises (NOT_MARKED raises none).
+_INTEREST_EVENTS = {
+    InterestLevel.INTERESTED: WebhookEvent.PROSPECT_INTERESTED,
+    InterestLevel.MAYBE_LATER: WebhookEvent.PROSPECT_MAYBE_LATER,
+    InterestLevel.NOT_INTERESTED: WebhookEvent.PROSPECT_NOT_INTERESTED,
+}
+
+
+async def _announce_interest(
+    conn: AsyncConnection,
+    account_id: int,
+    stored: dict[tuple[int, int], tuple[str, str]],
+    states: dict[tuple[int, int], tuple[str, str]],
+) -> None:
+    """prospect_interested / _maybe_later / _not_interested for each enrolment whose interest
+    level the import changed (a new enrolment's level was NOT_MARKED), in its campaign. A
+    level the file repeats raises nothing."""
+    changed: dict[WebhookEvent, list[ProspectEvent]] = defaultdict(list)
+    for (campaign_id, prospect_id), (_, level) in states.items():
+        before = stored.get((campaign_id, prospect_id), _NEW_ENROLMENT)[1]
+        event = _INTEREST_EVENTS.get(level)  # type: ignore[call-overload]
+        if event is not None and level != before:
+            changed[event].append(ProspectEvent(prospect_id, campaign_id))
+    outbox = WebhookOutbox(conn, account_id)
+    for event, entries in changed.items():
+        await outbox.prospect_events(event, entries)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +188,8 @@ class _Resolved:
 
     outcome: Outcome | None = None
     prospect_id: int | None = None
+    # The request created the prospect or gave it fields (prospect_saved).
+    saved: bool = False
 
 
 async def add_prospects_campaign(
@@ -219,6 +253,22 @@ async def add_prospects_campaign(
         await campaigns.upsert_enrolments(new, replace=False)
         await campaigns.upsert_enrolments(changed, replace=True)
         await prospects.touch(list(enrolled), now)
+        # prospect_saved for what the request created or updated, announced once enrolled, with
+        # the campaign ("generated in a specific campaign") for those in it now. Enrolling or
+        # changing an enrolment's status is no save (the page: local status changes do not
+        # trigger it).
+        saved = dict.fromkeys(
+            entry.prospect_id for entry in resolved if entry.saved and entry.prospect_id is not None
+        )
+        in_campaign = enrolled.keys() | before.keys()
+        await WebhookOutbox(conn, account_id).prospect_events(
+            WebhookEvent.PROSPECT_SAVED,
+            [
+                ProspectEvent(prospect_id, campaign.id if prospect_id in in_campaign else None)
+                for prospect_id in saved
+                if prospect_id is not None
+            ],
+        )
     return outcomes
 
 
@@ -234,9 +284,10 @@ async def _resolve(
     given the fields sent), by id among the account's prospects (with ``update`` given the
     fields sent; the id, not the email, says which prospect it is)."""
     by_email = [entry for entry in entries if entry.id is None]
-    added = iter(await add_prospects(conn, account_id, by_email, update=update))  # type: ignore[arg-type]
+    added = iter(await add_prospects(conn, account_id, by_email, update=update, announce=False))  # type: ignore[arg-type]
     repo = ProspectRepository(conn, account_id)
     found = await repo.emails_and_statuses([entry.id for entry in entries if entry.id is not None])
+    changed: set[int] = set()
     if update:
         changes = [
             (entry.id, fields)
@@ -244,6 +295,7 @@ async def _resolve(
             if entry.id is not None and entry.id in found and (fields := entry.sent_fields())
         ]
         await update_prospects(repo, changes, now)
+        changed = {prospect_id for prospect_id, _ in changes}
     resolved: list[_Resolved] = []
     for entry in entries:
         if entry.id is None:
@@ -251,9 +303,12 @@ async def _resolve(
             if outcome.status == OutcomeStatus.ERROR or outcome.id is None:
                 resolved.append(_Resolved(outcome=outcome))
             else:
-                resolved.append(_Resolved(prospect_id=outcome.id))
+                saved = outcome.status == OutcomeStatus.OK or (
+                    outcome.status == OutcomeStatus.UPDATED and bool(entry.sent_fields())
+                )
+                resolved.append(_Resolved(prospect_id=outcome.id, saved=saved))
         elif entry.id in found:
-            resolved.append(_Resolved(prospect_id=entry.id))
+            resolved.append(_Resolved(prospect_id=entry.id, saved=entry.id in changed))
         else:
             missing = Outcome(
                 entry.email or "",

@@ -18,8 +18,9 @@ from leadpecker.prospects.repository import ProspectRepository
 from leadpecker.prospects.schemas import ProspectIn
 from leadpecker.search.upkeep import SearchUpkeepRepository
 from leadpecker.vocabulary.emails import is_valid_email, normalise_email
-from leadpecker.vocabulary.enums import OutcomeStatus, ProspectStatus
+from leadpecker.vocabulary.enums import OutcomeStatus, ProspectStatus, WebhookEvent
 from leadpecker.vocabulary.prospect_fields import TEXT_FIELDS
+from leadpecker.webhooks.outbox import WebhookOutbox
 
 INVALID_EMAIL = "Invalid email address"
 
@@ -44,6 +45,10 @@ NEW_ROW_COLUMNS = (
     "updated",
 )
 _as_tuple = operator.itemgetter(*NEW_ROW_COLUMNS)
+_EMAIL = NEW_ROW_COLUMNS.index("email")
+# What the database gives a new prospect's other columns that a webhook payload shows
+# (models.Prospect: no mail sent, never contacted).
+_SET_BY_DATABASE: dict[str, Any] = {"sent_mails": 0, "last_contacted": None}
 _NEW_ROW_DEFAULTS: dict[str, Any] = {
     **dict.fromkeys(TEXT_FIELDS, ""),
     "organization_id": None,
@@ -113,11 +118,19 @@ async def add_prospects(
     prospects: list[ProspectIn],
     *,
     update: bool,
+    announce: bool = True,
 ) -> list[Outcome]:
     """Add prospects to an account's database in the caller's write transaction.
 
     Existing emails are reported DUPLICATE, or with ``update`` get exactly the keys sent. An
     email seen twice in one call counts once: the later entries are its duplicates.
+
+    Each prospect created, and each updated with at least one field besides the email that
+    finds it, raises ``prospect_saved`` (webhooks) in this transaction, unless the caller
+    announces them itself (``announce=False``: adding to a campaign announces them once they
+    are enrolled, with the campaign). An update fires even when the values sent were those
+    stored (the reference's "there's an update of an existing one"; comparing would cost a
+    read of every updated prospect); a DUPLICATE fires nothing.
     """
     repo = ProspectRepository(conn, account_id)
     now = utcnow()
@@ -137,7 +150,8 @@ async def add_prospects(
     for email, fields in wanted:
         if email not in existing and email not in first_seen:
             first_seen[email] = fields
-    inserted = await repo.insert_new([_new_row(fields, now) for fields in first_seen.values()])
+    new_rows = {email: _new_row(fields, now) for email, fields in first_seen.items()}
+    inserted = await repo.insert_new(list(new_rows.values()))
     if update:
         await update_prospects(
             repo, [(existing[email], fields) for email, fields in wanted if email in existing], now
@@ -158,7 +172,23 @@ async def add_prospects(
         else:
             # Inserted earlier in this call, or concurrently by another request.
             outcomes.append(Outcome(email, OutcomeStatus.DUPLICATE, id=inserted.get(email)))
+    if announce:
+        outbox = WebhookOutbox(conn, account_id)
+        # The new prospects' events are built from the rows just written, not read back.
+        created_rows = [{**new_rows[email], **_SET_BY_DATABASE, "id": id_} for email, id_ in inserted.items()]
+        await outbox.new_prospects(WebhookEvent.PROSPECT_SAVED, created_rows)
+        if update:
+            updated = dict.fromkeys(
+                existing[email] for email, fields in wanted if email in existing and sent_any(fields)
+            )
+            await outbox.prospects(WebhookEvent.PROSPECT_SAVED, list(updated))
     return outcomes
+
+
+def sent_any(fields: dict[str, Any]) -> bool:
+    """Whether an update sent a field besides the email that finds the prospect (an entry
+    of add_prospects_campaign may send nothing but the enrolment's status)."""
+    return any(key != "email" for key in fields)
 
 
 def with_valid_emails(
@@ -191,8 +221,21 @@ def new_prospect_rows(
 
 async def import_new(conn: AsyncConnection, account_id: int, rows: list[tuple[Any, ...]]) -> Tally:
     """The bulk path: insert rows from ``new_prospect_rows``; an email the account has
-    already (or that came earlier in the file) is skipped."""
-    inserted = await ProspectRepository(conn, account_id).bulk_insert_new(NEW_ROW_COLUMNS, rows)
+    already (or that came earlier in the file) is skipped. Each prospect inserted raises
+    ``prospect_saved``."""
+    repo = ProspectRepository(conn, account_id)
+    outbox = WebhookOutbox(conn, account_id)
+    if not await outbox.subscribed(WebhookEvent.PROSPECT_SAVED):
+        # The fast path reads nothing back: without a subscriber, nobody needs the new ids.
+        inserted = await repo.bulk_insert_new(NEW_ROW_COLUMNS, rows)
+        return Tally(inserted=inserted, skipped=len(rows) - inserted)
+    # Which rows went in is told by the emails the account lacked before and has after (an
+    # email the file repeats goes in once); the events read the prospects back as stored.
+    emails = list(dict.fromkeys(row[_EMAIL] for row in rows))
+    known = await repo.ids_by_email(emails)
+    inserted = await repo.bulk_insert_new(NEW_ROW_COLUMNS, rows)
+    new = await repo.ids_by_email([email for email in emails if email not in known])
+    await outbox.prospects(WebhookEvent.PROSPECT_SAVED, [new[email] for email in emails if email in new])
     return Tally(inserted=inserted, skipped=len(rows) - inserted)
 
 
