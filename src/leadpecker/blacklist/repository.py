@@ -9,7 +9,7 @@ from sqlalchemy import func
 from sqlalchemy.sql import ColumnElement
 
 from leadpecker.kit.repository import AccountScopedRepository
-from leadpecker.models import BlacklistedDomain, BlacklistedEmail
+from leadpecker.models import BlacklistedDomain, BlacklistedEmail, Prospect
 
 
 def like_pattern(term: str) -> str:
@@ -45,14 +45,20 @@ class BlacklistRepository(AccountScopedRepository):
         )
         return list((await self.conn.execute(query)).scalars())
 
-    async def add(self, entries: list[str], now: datetime) -> None:
-        """Entries already on the list stay as they are (and keep their date)."""
+    async def add(self, entries: list[str], now: datetime) -> set[str]:
+        """Entries already on the list stay as they are (and keep their date). Returns those
+        that were not on it."""
         if not entries:
-            return
-        statement = self.sql.insert(self.model).on_conflict_do_nothing()
-        await self.conn.execute(
+            return set()
+        statement = self.sql.insert(self.model).on_conflict_do_nothing().returning(self.entry)
+        result = await self.conn.execute(
             statement, [self.values(**{self.entry.key: entry, "created_at": now}) for entry in entries]
         )
+        return set(result.scalars())
+
+    async def covered(self, entries: list[str]) -> list[int]:
+        """The ids of the account's prospects these entries cover, in id order."""
+        raise NotImplementedError
 
     async def remove(self, entries: list[str]) -> set[str]:
         """Take entries off the list; returns those that were on it."""
@@ -66,7 +72,25 @@ class EmailBlacklistRepository(BlacklistRepository):
     model = BlacklistedEmail
     entry = BlacklistedEmail.__table__.c.email
 
+    async def covered(self, entries: list[str]) -> list[int]:
+        """The prospects with one of these emails (both are stored trimmed and lower-cased)."""
+        query = (
+            self.select(Prospect, Prospect.id)
+            .where(self.one_of(Prospect.email, entries))
+            .order_by(Prospect.id)
+        )
+        return list((await self.conn.execute(query)).scalars())
+
 
 class DomainBlacklistRepository(BlacklistRepository):
     model = BlacklistedDomain
     entry = BlacklistedDomain.__table__.c.domain
+
+    async def covered(self, entries: list[str]) -> list[int]:
+        """The prospects whose email's part after the ``@`` is one of these domains, or fits
+        one of these patterns, whole (docs/compatibility.md, "Domains matched how"). An entry's
+        ``%`` is LIKE's own wildcard, and it holds no ``_`` or backslash (the list refuses
+        them), so it is a LIKE pattern as it is. Reads every prospect of the account."""
+        patterns = [f"%@{entry}" for entry in entries]
+        query = self.select(Prospect, Prospect.id).where(self.sql.like_any(Prospect.email, patterns))
+        return list((await self.conn.execute(query.order_by(Prospect.id))).scalars())

@@ -7,6 +7,11 @@ processing"; "Removing an email from the list doesn't change the status of a pro
 prospect added later is added as any other (the gate acts when a campaign would mail it).
 leadpecker sends no mail, so the lists change nothing here either: adding prospects does not
 consult them, and v1 search shows every prospect as it was. docs/compatibility.md, "blacklist".
+
+One thing does happen when an entry is added: each of the account's prospects it covers raises
+the webhook event ``prospect_blacklisted`` (the event the reference sends "when a prospect …
+is marked as 'Blacklist'", the moment leadpecker has instead of a sending gate), showing the
+prospect as stored — its status unchanged, as above.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from leadpecker.blacklist.schemas import MAX_PER_PAGE
 from leadpecker.kit.db import Database
 from leadpecker.kit.types import utcnow
 from leadpecker.vocabulary.emails import MAX_EMAIL_LENGTH, is_valid_email, normalise_email
+from leadpecker.vocabulary.enums import WebhookEvent
+from leadpecker.webhooks.outbox import WebhookOutbox
 
 MAX_DOMAIN_LENGTH = 253  # a DNS name's, and the column's
 MAX_LABEL_LENGTH = 63
@@ -104,7 +111,14 @@ async def add_entries(db: Database, account_id: int, blacklist: Blacklist, entri
     already; an entry of the wrong form is left out."""
     accepted = _accepted(blacklist, entries)
     async with db.write() as conn:
-        await blacklist.repository(conn, account_id).add(accepted, utcnow())
+        repo = blacklist.repository(conn, account_id)
+        added = await repo.add(accepted, utcnow())
+        outbox = WebhookOutbox(conn, account_id)
+        # An entry already on the list covers nobody new: only those just added raise events,
+        # and finding what they cover (a domain reads every prospect) waits for a subscriber.
+        if added and await outbox.subscribed(WebhookEvent.PROSPECT_BLACKLISTED):
+            covered = await repo.covered(sorted(added))
+            await outbox.prospects(WebhookEvent.PROSPECT_BLACKLISTED, covered)
     return accepted
 
 

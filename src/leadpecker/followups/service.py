@@ -15,6 +15,8 @@ from leadpecker.kit.errors import NotFound
 from leadpecker.kit.types import utcnow
 from leadpecker.prospects.repository import ProspectRepository
 from leadpecker.vocabulary.emails import normalise_email
+from leadpecker.vocabulary.enums import ProspectStatus, WebhookEvent
+from leadpecker.webhooks.outbox import WebhookOutbox
 
 # The text DELETE /rest/v1/prospects gives an unknown id.
 NOT_FOUND = "Prospect not found"
@@ -33,8 +35,18 @@ async def stop_followups(db: Database, account_id: int, email: str) -> Stopped:
     text that is no email address: no prospect has it."""
     email = normalise_email(email)
     async with db.write() as conn:
-        found = await ProspectRepository(conn, account_id).ids_by_email([email])
+        prospects = ProspectRepository(conn, account_id)
+        found = await prospects.ids_by_email([email])
         if email not in found:
             raise NotFound(NOT_FOUND)
-        await FollowupsRepository(conn, account_id).stop(found[email], utcnow())
-    return Stopped(found[email], email)
+        prospect_id = found[email]
+        [(_, status)] = (await prospects.emails_and_statuses([prospect_id])).values()
+        await FollowupsRepository(conn, account_id).stop(prospect_id, utcnow())
+        if status != ProspectStatus.BLACKLIST:
+            # The global status became BLACKLIST: prospect_blacklisted, and prospect_saved too
+            # (its page: "manually changing the global status" triggers it). Asking again, or
+            # a prospect already BLACKLIST whose enrolments were still running, raises neither.
+            outbox = WebhookOutbox(conn, account_id)
+            await outbox.prospects(WebhookEvent.PROSPECT_BLACKLISTED, [prospect_id])
+            await outbox.prospects(WebhookEvent.PROSPECT_SAVED, [prospect_id])
+    return Stopped(prospect_id, email)
