@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import func, insert, or_
 from sqlalchemy.orm import aliased
 
 from leadpecker.kit.bulk import bulk_insert
@@ -48,6 +48,19 @@ class ActivityRepository(AccountScopedRepository):
             [(self.account_id, *row) for row in rows],
             (),
         )
+
+    async def insert_events_with_ids(self, rows: list[tuple[Any, ...]]) -> list[int]:
+        """``insert_events``, answering each event's id in the order of ``rows`` (for webhook
+        payloads, which name the event by its id). Slower than the bulk path: used when
+        someone is subscribed."""
+        if not rows:
+            return []
+        columns = ("account_id", *EVENT_COLUMNS)
+        statement = insert(EmailActivity).returning(EmailActivity.id, sort_by_parameter_order=True)
+        result = await self.conn.execute(
+            statement, [dict(zip(columns, (self.account_id, *row), strict=True)) for row in rows]
+        )
+        return list(result.scalars())
 
     async def recompute_rollups(self, prospect_ids: list[int]) -> None:
         """Recompute the roll-up columns of prospects that have events (those an import just

@@ -3,7 +3,9 @@ reading a prospect's replies back."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -14,7 +16,10 @@ from leadpecker.imports.tally import Rejection, Tally
 from leadpecker.kit.db import Database
 from leadpecker.prospects.repository import ProspectRepository
 from leadpecker.vocabulary.emails import is_valid_email
-from leadpecker.vocabulary.enums import ActivityKind
+from leadpecker.vocabulary.enums import ActivityKind, WebhookEvent
+from leadpecker.webhooks.outbox import ProspectEvent, WebhookOutbox
+from leadpecker.webhooks.payloads import email_object, sent_email_object
+from leadpecker.webhooks.repository import PayloadRepository
 
 _NOT_A_REPLY = (None,) * len(REPLY_COLUMNS)
 
@@ -49,9 +54,84 @@ async def import_activity(
             campaign_id = campaigns[row.campaign].id if row.campaign else None
             events.append((prospect_ids[row.email], campaign_id, row.kind, row.occurred_at, url, *reply))
     repo = ActivityRepository(conn, account_id)
-    await repo.insert_events(events)  # in EVENT_COLUMNS order
+    outbox = WebhookOutbox(conn, account_id)
+    subscribed = {event for event in {_event_of(row) for row in events} if await outbox.subscribed(event)}
+    if subscribed:
+        ids = await repo.insert_events_with_ids(events)  # in EVENT_COLUMNS order
+    else:
+        await repo.insert_events(events)  # the bulk path: nobody needs the events' ids
     await repo.recompute_rollups(list({prospect_id for prospect_id, *_ in events}))
+    if subscribed:
+        # After the roll-ups: the payloads show the prospects as the import leaves them.
+        await _announce(conn, account_id, outbox, subscribed, list(zip(ids, events, strict=True)))
     return Tally(inserted=len(events), rejected=rejected)
+
+
+# The webhook event each kind of imported activity raises; a REPLIED event from another
+# address than the prospect's (secondary_prospect_email) raises secondary_replied instead.
+_EVENTS = {
+    ActivityKind.SENT: WebhookEvent.CAMPAIGN_SENT,
+    ActivityKind.OPENED: WebhookEvent.EMAIL_OPENED,
+    ActivityKind.CLICKED: WebhookEvent.LINK_CLICKED,
+    ActivityKind.REPLIED: WebhookEvent.PROSPECT_REPLIED,
+    ActivityKind.BOUNCED: WebhookEvent.PROSPECT_BOUNCED,
+}
+
+
+def _event_of(row: tuple[Any, ...]) -> WebhookEvent:
+    """The webhook event of an activity row (EVENT_COLUMNS order)."""
+    kind, secondary = row[2], row[-1]
+    if kind == ActivityKind.REPLIED and secondary is not None:
+        return WebhookEvent.SECONDARY_REPLIED
+    return _EVENTS[kind]
+
+
+async def _announce(
+    conn: AsyncConnection,
+    account_id: int,
+    outbox: WebhookOutbox,
+    subscribed: set[WebhookEvent],
+    imported: list[tuple[int, tuple[Any, ...]]],
+) -> None:
+    """The events of the imported rows someone is subscribed to, in file order, each in the
+    campaign of its row (developers.woodpecker.co, "Webhooks": a reply's and a sent email's
+    ``email`` object; a click's ``click_url``). Which step or email of the campaign a click was
+    on leadpecker does not record: ``step`` is null and ``email_no`` empty."""
+    prospect_ids = sorted({row[0] for _, row in imported})
+    people = await ProspectRepository(conn, account_id).current_fields(
+        prospect_ids, ("email", "first_name", "last_name")
+    )
+    campaigns = await PayloadRepository(conn, account_id).campaigns(
+        sorted({row[1] for _, row in imported if row[1] is not None})
+    )
+    by_event: dict[WebhookEvent, list[ProspectEvent]] = defaultdict(list)
+    for activity_id, row in imported:
+        event = _event_of(row)
+        if event not in subscribed:
+            continue
+        prospect_id, campaign_id, kind, occurred_at, url, subject, message, step, sent, secondary = row
+        person = people[prospect_id]
+        name = f"{person['first_name']} {person['last_name']}".strip()
+        entry = ProspectEvent(prospect_id, campaign_id)
+        if kind == ActivityKind.REPLIED:
+            # A secondary reply comes from another person, whose name leadpecker does not know.
+            sender_email, sender_name = (secondary, "") if secondary else (person["email"], name)
+            email = email_object(activity_id, subject, sender_email, sender_name, occurred_at, message)
+            entry = ProspectEvent(
+                prospect_id, campaign_id, step=step, emails_sent=sent, extra={"email": email}
+            )
+        elif kind == ActivityKind.CLICKED:
+            entry = ProspectEvent(
+                prospect_id, campaign_id, extra={"click_url": url, "step": None, "email_no": ""}
+            )
+        elif kind == ActivityKind.SENT:
+            campaign = campaigns.get(campaign_id) if campaign_id is not None else None
+            sender = (campaign.from_name, campaign.from_email) if campaign is not None else ("", "")
+            email = sent_email_object(activity_id, campaign_id, *sender, name, person["email"], occurred_at)
+            entry = ProspectEvent(prospect_id, campaign_id, extra={"email": email})
+        by_event[event].append(entry)
+    for event, entries in by_event.items():
+        await outbox.prospect_events(event, entries)
 
 
 @dataclass(frozen=True, slots=True)
