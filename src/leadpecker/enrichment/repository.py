@@ -53,6 +53,29 @@ class ClaimedItem:
     hints: dict[str, Any] | None
     reserved_millis: int
     attempts: int
+    batch_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class BatchRecord:
+    """A batch as the extension event ``leadpecker.enrichment_batch_finished`` shows it."""
+
+    id: int
+    uuid: str
+    prospects_count: int
+    total_prospects_count: int
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ItemOutcome:
+    """How one item of a batch ended."""
+
+    id: int
+    prospect_id: int
+    prospect_email: str
+    status: str
+    reserved_millis: int
 
 
 class EnrichmentRepository(AccountScopedRepository):
@@ -146,6 +169,42 @@ class EnrichmentRepository(AccountScopedRepository):
         )
         return [dict(row._mapping) for row in await self.conn.execute(query)]
 
+    async def lock_batches(self, batch_ids: list[int]) -> list[BatchRecord]:
+        """The account's batches among ``batch_ids``, locked (FOR UPDATE on PostgreSQL; SQLite's
+        write transaction is alone anyway) until the transaction ends: two workers finishing
+        the last items of one batch at once take turns, and the second sees the first's items
+        finished (each statement of a READ COMMITTED transaction reads what committed before
+        it), so exactly one of them finds the batch finished."""
+        query = (
+            self.select(
+                EnrichmentBatch,
+                EnrichmentBatch.id,
+                EnrichmentBatch.uuid,
+                EnrichmentBatch.prospects_count,
+                EnrichmentBatch.total_prospects_count,
+                EnrichmentBatch.created_at,
+            )
+            .where(self.one_of(EnrichmentBatch.id, batch_ids))
+            .order_by(EnrichmentBatch.id)
+            .with_for_update()
+        )
+        return [BatchRecord(*row) for row in await self.conn.execute(query)]
+
+    async def fields_filled(self, item_ids: list[int], prospect_ids: list[int]) -> dict[int, list[str]]:
+        """item id → the fields it filled, by their provenance (read through the prospects,
+        the provenance's key). A field a later item filled again names that item instead."""
+        wanted = set(item_ids)
+        query = (
+            self.select(FieldProvenance, FieldProvenance.item_id, FieldProvenance.field)
+            .where(self.one_of(FieldProvenance.prospect_id, prospect_ids))
+            .order_by(FieldProvenance.prospect_id, FieldProvenance.field)
+        )
+        filled: dict[int, list[str]] = {}
+        for item_id, name in await self.conn.execute(query):
+            if item_id in wanted:
+                filled.setdefault(item_id, []).append(name)
+        return filled
+
     async def record_provenance(self, rows: list[tuple[Any, ...]]) -> None:
         """Per-field provenance, rows in PROVENANCE_COLUMNS order (the account is added); a
         field enriched again gets its newest origin. A claim writes one row per filled field
@@ -215,6 +274,7 @@ class WorkQueueRepository:
                 EnrichmentItem.hints,
                 EnrichmentItem.reserved_millis,
                 EnrichmentItem.attempts,
+                EnrichmentItem.batch_id,
             )
         )
         return sorted((ClaimedItem(*row) for row in result), key=lambda item: item.id)
@@ -241,6 +301,34 @@ class WorkQueueRepository:
             )
             done += result.rowcount
         return done
+
+    async def pending_batches(self, batch_ids: list[int]) -> set[int]:
+        """Those of ``batch_ids`` that still have a pending item. By the batch index, and not
+        account-scoped for the reason ``finish`` gives: the ids come from the caller's batches."""
+        query = (
+            select(EnrichmentItem.batch_id)
+            .where(
+                self.sql.in_values(EnrichmentItem.batch_id, batch_ids),
+                EnrichmentItem.status == EnrichmentStatus.PENDING,
+            )
+            .distinct()
+        )
+        return set((await self.conn.execute(query)).scalars())
+
+    async def batch_outcomes(self, batch_id: int) -> list[ItemOutcome]:
+        """The items of a batch (one the caller has checked is its account's), in queue order."""
+        query = (
+            select(
+                EnrichmentItem.id,
+                EnrichmentItem.prospect_id,
+                EnrichmentItem.prospect_email,
+                EnrichmentItem.status,
+                EnrichmentItem.reserved_millis,
+            )
+            .where(EnrichmentItem.batch_id == batch_id)
+            .order_by(EnrichmentItem.id)
+        )
+        return [ItemOutcome(*row) for row in await self.conn.execute(query)]
 
     async def release_lease(self, item_ids: list[int], token: str) -> None:
         """Give items back at once (after a failed match) instead of waiting for the lease."""

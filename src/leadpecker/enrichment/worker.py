@@ -28,7 +28,9 @@ from leadpecker.kit.db import Database
 from leadpecker.kit.outages import database_unavailable
 from leadpecker.kit.types import utcnow
 from leadpecker.prospects.repository import ProspectRepository
-from leadpecker.vocabulary.enums import EnrichmentStatus
+from leadpecker.vocabulary.enums import EnrichmentStatus, WebhookEvent
+from leadpecker.webhooks.outbox import WebhookOutbox
+from leadpecker.webhooks.payloads import EnrichmentOutcome, enrichment_batch_keys
 
 log = logging.getLogger("leadpecker.worker")
 
@@ -235,6 +237,7 @@ class EnrichmentWorker:
                 raise LeaseLost()
             for account_id, account_plans in by_account.items():
                 await self._write(conn, account_id, account_plans, now)
+                await self._announce(conn, account_id, account_plans, now)
         self._report(plans)
 
     def _report(self, plans: list[_Plan]) -> None:
@@ -287,6 +290,51 @@ class EnrichmentWorker:
             charged={plan.item.id: plan.item.reserved_millis for plan in enriched},
             released={plan.item.id: plan.item.reserved_millis for plan in plans if not plan.changes},
         )
+
+    async def _announce(
+        self, conn: AsyncConnection, account_id: int, plans: list[_Plan], now: datetime
+    ) -> None:
+        """The account's webhook events of a guarded finish, in its transaction:
+        ``prospect_saved`` for each prospect whose fields it filled, and the extension event
+        ``leadpecker.enrichment_batch_finished`` for each batch it finished the last items of."""
+        outbox = WebhookOutbox(conn, account_id)
+        enriched = [
+            plan.item.prospect_id for plan in plans if plan.changes and plan.item.prospect_id is not None
+        ]
+        await outbox.prospects(WebhookEvent.PROSPECT_SAVED, enriched, moment=now)
+        if not await outbox.subscribed(WebhookEvent.ENRICHMENT_BATCH_FINISHED):
+            return  # nobody is told, so nothing needs to know whether a batch finished
+        batches = await EnrichmentRepository(conn, account_id).lock_batches(
+            sorted({plan.item.batch_id for plan in plans})
+        )
+        queue = WorkQueueRepository(conn)
+        pending = await queue.pending_batches([batch.id for batch in batches])
+        events = []
+        for batch in batches:
+            if batch.id in pending:
+                continue
+            items = await queue.batch_outcomes(batch.id)
+            filled = await EnrichmentRepository(conn, account_id).fields_filled(
+                [item.id for item in items], sorted({item.prospect_id for item in items})
+            )
+            outcomes = [
+                EnrichmentOutcome(
+                    prospect_id=item.prospect_id,
+                    email=item.prospect_email,
+                    status=item.status,
+                    fields_filled=filled.get(item.id, []),
+                    # An enriched item was charged its reservation; the others were released.
+                    credits_charged=item.reserved_millis / credits.MILLIS_PER_CREDIT
+                    if item.status == EnrichmentStatus.PROCESSED_ENRICHED
+                    else 0,
+                )
+                for item in items
+            ]
+            keys = enrichment_batch_keys(
+                batch.uuid, batch.prospects_count, batch.total_prospects_count, batch.created_at, outcomes
+            )
+            events.append((None, keys))
+        await outbox.objects(WebhookEvent.ENRICHMENT_BATCH_FINISHED, events, moment=now)
 
 
 def _prospects_by_account(claimed: list[ClaimedItem]) -> dict[int, list[int]]:
