@@ -174,7 +174,7 @@ async def _announce_interest(
     changed: dict[WebhookEvent, list[ProspectEvent]] = defaultdict(list)
     for (campaign_id, prospect_id), (_, level) in states.items():
         before = stored.get((campaign_id, prospect_id), _NEW_ENROLMENT)[1]
-        event = _INTEREST_EVENTS.get(level)  # type: ignore[call-overload]
+        event = _INTEREST_EVENTS.get(level)
         if event is not None and level != before:
             changed[event].append(ProspectEvent(prospect_id, campaign_id))
     outbox = WebhookOutbox(conn, account_id)

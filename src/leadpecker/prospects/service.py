@@ -175,7 +175,11 @@ async def add_prospects(
     if announce:
         outbox = WebhookOutbox(conn, account_id)
         # The new prospects' events are built from the rows just written, not read back.
-        created_rows = [{**new_rows[email], **_SET_BY_DATABASE, "id": id_} for email, id_ in inserted.items()]
+        created_rows = [
+            {**row, **_SET_BY_DATABASE, "id": inserted[email]}
+            for email, row in new_rows.items()  # in request order, whatever order RETURNING had
+            if email in inserted
+        ]
         await outbox.new_prospects(WebhookEvent.PROSPECT_SAVED, created_rows)
         if update:
             updated = dict.fromkeys(

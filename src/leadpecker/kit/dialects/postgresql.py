@@ -141,7 +141,7 @@ class PostgresqlDialect:
         try:
             await raw.copy_records_to_table(table, records=rows, columns=list(columns))
         except asyncpg.PostgresError as error:
-            raise DBAPIError(f"COPY {table}", None, error) from error  # type: ignore[arg-type]
+            raise DBAPIError(f"COPY {table}", None, error) from error
         return True
 
     async def stage(
