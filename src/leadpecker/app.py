@@ -54,6 +54,8 @@ from leadpecker.prospects.endpoints import router as prospects_router
 from leadpecker.search.endpoints import router as search_router
 from leadpecker.search.service import ProspectSearch
 from leadpecker.settings import Settings, get_settings
+from leadpecker.webhooks.endpoints import v1_router as webhooks_v1_router
+from leadpecker.webhooks.endpoints import v2_router as webhooks_v2_router
 from leadpecker.worker import build_worker
 
 DESCRIPTION = """
@@ -127,6 +129,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(enrichment_router)
     app.include_router(identity_router)
     app.include_router(blacklist_router)
+    app.include_router(webhooks_v1_router)
+    app.include_router(webhooks_v2_router)
 
     app.include_router(health_router)
 
