@@ -23,6 +23,7 @@ from leadpecker.webhooks.dispatcher import build_dispatcher
 
 webhooks_app = typer.Typer(help="Webhooks: run the dispatcher, see what it delivered.", no_args_is_help=True)
 out = Console()
+PIPED_WIDTH = 240
 
 
 @webhooks_app.command("dispatch")
@@ -66,11 +67,23 @@ def deliveries(
     if not attempts:
         out.print("no delivery attempts")
         return
-    table = Table("time", "account", "event", "url", "status", "ms", "events", "outcome", "error")
+    # The short columns never wrap; the long ones (the URL, the error…) fold onto more lines
+    # in a narrow terminal, whole rather than cut off. One account's listing leaves its name
+    # out.
+    table = Table()
+    long = ("time (UTC)", *([] if account is not None else ["account"]), "event", "url")
+    for name in (*long, "status", "ms", "events", "outcome", "error"):
+        short = name not in long[1:] and name != "error"
+        table.add_column(
+            name,
+            no_wrap=short,
+            overflow="fold",
+            justify="right" if name in ("ms", "events") else "left",
+        )
     for attempt in attempts:
         table.add_row(
             attempt.started_at.strftime("%Y-%m-%d %H:%M:%S"),
-            escape(attempt.account),
+            *([] if account is not None else [escape(f"{attempt.account} ({attempt.account_id})")]),
             attempt.event,
             escape(attempt.target_url),
             str(attempt.status_code) if attempt.status_code is not None else "-",
@@ -79,7 +92,9 @@ def deliveries(
             attempt.outcome,
             escape(attempt.error or ""),
         )
-    out.print(table)
+    # Into a pipe or a file (grep, less), rows stay on one line each: wider than a terminal's
+    # default of 80 columns, where nine columns would fold.
+    (out if out.is_terminal else Console(width=PIPED_WIDTH)).print(table)
 
 
 def _as_json(attempt: AttemptRow) -> dict[str, object]:
