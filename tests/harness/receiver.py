@@ -10,11 +10,18 @@ thread of the test process, that records every request and answers as the test s
 Answers are taken in order from the script, one per request; when it runs out every request
 gets ``default`` (200). A ``Reply`` may wait before answering (``delay``: longer than the
 dispatcher's timeout makes a timeout) and answer any status (410, 310, 500…).
+
+Every request is recorded when it arrives (``requests``). One whose sender went away before
+the answer (it timed out, or its process died) is *abandoned*: a receiver that handles a
+request only once it can answer it never processed it. ``processed_events`` leaves those out:
+what a receiver can count on having received.
 """
 
 from __future__ import annotations
 
 import json
+import select
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -59,6 +66,7 @@ class Receiver:
     default: Reply = field(default_factory=Reply)
     _requests: list[Received] = field(default_factory=list)
     _script: list[Reply] = field(default_factory=list)
+    _abandoned: set[int] = field(default_factory=set)
     _changed: threading.Condition = field(default_factory=threading.Condition)
     _server: ThreadingHTTPServer | None = None
 
@@ -103,9 +111,15 @@ class Receiver:
         with self._changed:
             return self._script.pop(0) if self._script else self.default
 
-    def _record(self, received: Received) -> None:
+    def _record(self, received: Received) -> int:
         with self._changed:
             self._requests.append(received)
+            self._changed.notify_all()
+            return len(self._requests) - 1
+
+    def _abandon(self, index: int) -> None:
+        with self._changed:
+            self._abandoned.add(index)
             self._changed.notify_all()
 
     # --- what arrived --------------------------------------------------------------------------
@@ -121,6 +135,16 @@ class Receiver:
 
     def event_ids(self) -> set[str]:
         return {event["event_id"] for event in self.events()}
+
+    def processed_events(self) -> list[dict[str, Any]]:
+        """The events of the requests answered 2xx to a sender still waiting for the answer."""
+        with self._changed:
+            return [
+                event
+                for index, request in enumerate(self._requests)
+                if index not in self._abandoned and 200 <= request.reply.status < 300
+                for event in request.events
+            ]
 
     def sizes(self) -> list[int]:
         """The length of each array received, in order."""
@@ -170,9 +194,13 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
             except ValueError:
                 parsed = None
             headers = {name.lower(): value for name, value in self.headers.items()}
-            receiver._record(Received(time.monotonic(), self.path, headers, body, parsed, reply))
+            index = receiver._record(Received(time.monotonic(), self.path, headers, body, parsed, reply))
             if reply.delay:
                 time.sleep(reply.delay)
+            if _sender_gone(self.connection):
+                receiver._abandon(index)
+                self.close_connection = True
+                return
             try:
                 self.send_response(reply.status)
                 self.send_header("Content-Length", str(len(reply.body)))
@@ -185,3 +213,15 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
             pass
 
     return Handler
+
+
+def _sender_gone(connection: socket.socket) -> bool:
+    """Whether the sender closed its end (it stopped waiting, or died): the socket reads as
+    ended. The sender sends nothing more while it waits for the answer (no pipelining)."""
+    readable, _, _ = select.select([connection], [], [], 0)
+    if not readable:
+        return False
+    try:
+        return connection.recv(1, socket.MSG_PEEK) == b""
+    except OSError:
+        return True
