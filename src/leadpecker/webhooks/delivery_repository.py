@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, or_, select, update
+from sqlalchemy import Select, delete, literal_column, or_, select, update
 from sqlalchemy.sql import ColumnElement
 
 from leadpecker.kit.db import SqlConnection
@@ -66,9 +66,10 @@ class AttemptRow:
 
 
 def _pending() -> ColumnElement[bool]:
-    # Spelled as the partial index's WHERE (models.py: state = 'PENDING'), so both planners
-    # see that the index covers the query.
-    return OutboxEvent.state == DeliveryState.PENDING.value
+    # The constant written into the statement, as the partial index's WHERE spells it
+    # (models.py: state = 'PENDING'): a bound parameter would keep PostgreSQL's generic plan of
+    # a prepared statement from proving that the index covers the query.
+    return OutboxEvent.state == literal_column(f"'{DeliveryState.PENDING.value}'")
 
 
 def _pending_of_subscription() -> Select[Any]:
