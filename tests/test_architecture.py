@@ -230,8 +230,9 @@ def test_the_database_dialects_import_nothing_of_leadpecker() -> None:
 
 def test_the_entry_points_tune_their_processes() -> None:
     """Process tuning (the allocator, the garbage collector) is done once, at start-up, by what
-    starts a long-lived process: ``serve`` (and each of its ``--workers``' processes, app.py)
-    and ``leadpecker worker`` — never by the objects those processes run."""
+    starts a long-lived process: ``serve`` (and each of its ``--workers``' processes, app.py),
+    ``leadpecker worker`` and ``leadpecker webhooks dispatch`` — never by the objects those
+    processes run."""
     calls: dict[str, set[str]] = {}
     for path, tree in _python_files():
         for node in ast.walk(tree):
@@ -240,7 +241,7 @@ def test_the_entry_points_tune_their_processes() -> None:
                 if name in ("tune_process", "keep_freed_memory", "freeze"):
                     calls.setdefault(name, set()).add(str(path.relative_to(PACKAGE)))
     assert calls == {
-        "tune_process": {"serve.py", "app.py", "worker.py"},
+        "tune_process": {"serve.py", "app.py", "worker.py", "webhooks/cli.py"},
         "keep_freed_memory": {"kit/process.py"},
         "freeze": {"kit/process.py"},
     }

@@ -54,6 +54,9 @@ from leadpecker.prospects.endpoints import router as prospects_router
 from leadpecker.search.endpoints import router as search_router
 from leadpecker.search.service import ProspectSearch
 from leadpecker.settings import Settings, get_settings
+from leadpecker.webhooks.dispatcher import build_dispatcher
+from leadpecker.webhooks.endpoints import v1_router as webhooks_v1_router
+from leadpecker.webhooks.endpoints import v2_router as webhooks_v2_router
 from leadpecker.worker import build_worker
 
 DESCRIPTION = """
@@ -89,6 +92,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.worker_embedded:
             worker = build_worker(app.state.db, settings)
             background.append(asyncio.create_task(worker.run(stop, app.state.work_available)))
+        if settings.webhook_dispatcher_embedded:
+            # Several serving processes (serve --workers N) each run one: leases share the work.
+            dispatcher = build_dispatcher(app.state.db, settings)
+            background.append(asyncio.create_task(dispatcher.run(stop)))
         if not app.state.db.dialect.analyzes_on_its_own and settings.sqlite_statistics_seconds > 0:
             tables = [table.name for table in Base.metadata.sorted_tables]
             background.append(
@@ -127,6 +134,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(enrichment_router)
     app.include_router(identity_router)
     app.include_router(blacklist_router)
+    app.include_router(webhooks_v1_router)
+    app.include_router(webhooks_v2_router)
 
     app.include_router(health_router)
 

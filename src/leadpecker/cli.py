@@ -24,6 +24,7 @@ from leadpecker.leads.cli import enrichment_app, leads_app
 from leadpecker.prospects.cli import prospects_app
 from leadpecker.serve import register_serve
 from leadpecker.settings import get_settings
+from leadpecker.webhooks.cli import webhooks_app
 from leadpecker.worker import register_worker
 
 # The click that typer runs on (its own copy since typer 0.2x, click itself before): its error
@@ -112,6 +113,7 @@ def _register() -> None:
     app.add_typer(activity_app, name="activity")
     app.add_typer(leads_app, name="leads")
     app.add_typer(enrichment_app, name="enrichment")
+    app.add_typer(webhooks_app, name="webhooks")
     register_serve(app)
     register_demo(app)
     register_worker(app)

@@ -62,6 +62,27 @@ class ActivityRepository(AccountScopedRepository):
         )
         return list(result.scalars())
 
+    async def sent_before(self, event_ids: list[int]) -> dict[int, int]:
+        """event id → how many SENT events of its campaign its prospect had got up to it (the
+        SENT event itself included): which email of the campaign it was, the rule replies
+        loaded without their step numbers follow (``replies``). 0 outside a campaign."""
+        if not event_ids:
+            return {}
+        event = EmailActivity
+        sent = aliased(EmailActivity)
+        count = (
+            self.select(sent, func.count())
+            .where(
+                sent.prospect_id == event.prospect_id,
+                sent.campaign_id == event.campaign_id,
+                sent.kind == ActivityKind.SENT,
+                sent.occurred_at <= event.occurred_at,
+            )
+            .scalar_subquery()
+        )
+        query = self.select(event, event.id, count).where(self.one_of(event.id, event_ids))
+        return {row[0]: row[1] for row in await self.conn.execute(query)}
+
     async def recompute_rollups(self, prospect_ids: list[int]) -> None:
         """Recompute the roll-up columns of prospects that have events (those an import just
         gave events to) from their events, exactly: one grouped read of the events per chunk,

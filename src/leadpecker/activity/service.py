@@ -18,7 +18,7 @@ from leadpecker.prospects.repository import ProspectRepository
 from leadpecker.vocabulary.emails import is_valid_email
 from leadpecker.vocabulary.enums import ActivityKind, WebhookEvent
 from leadpecker.webhooks.outbox import ProspectEvent, WebhookOutbox
-from leadpecker.webhooks.payloads import email_object, sent_email_object
+from leadpecker.webhooks.payloads import click_keys, email_object, open_keys, sent_email_object
 from leadpecker.webhooks.repository import PayloadRepository
 
 _NOT_A_REPLY = (None,) * len(REPLY_COLUMNS)
@@ -94,12 +94,14 @@ async def _announce(
     imported: list[tuple[int, tuple[Any, ...]]],
 ) -> None:
     """The events of the imported rows someone is subscribed to, in file order, each in the
-    campaign of its row (developers.woodpecker.co, "Webhooks": a reply's and a sent email's
-    ``email`` object; a click's ``click_url``). Which step or email of the campaign a click was
-    on leadpecker does not record: ``step`` is null and ``email_no`` empty."""
-    prospect_ids = sorted({row[0] for _, row in imported})
+    campaign of its row, shaped as docs/webhooks.md shows (a reply's and a sent email's
+    ``email`` object, a click's ``click_url``). Which email of the campaign an event concerns is
+    the number of SENT events of the campaign the prospect had got by then (the rule of
+    GET /rest/v2/prospects/{id}/responses); a reply's own step numbers win where loaded."""
+    activity = ActivityRepository(conn, account_id)
+    numbers = await activity.sent_before([activity_id for activity_id, row in imported if row[1] is not None])
     people = await ProspectRepository(conn, account_id).current_fields(
-        prospect_ids, ("email", "first_name", "last_name")
+        sorted({row[0] for _, row in imported}), ("email", "first_name", "last_name")
     )
     campaigns = await PayloadRepository(conn, account_id).campaigns(
         sorted({row[1] for _, row in imported if row[1] is not None})
@@ -110,26 +112,45 @@ async def _announce(
         if event not in subscribed:
             continue
         prospect_id, campaign_id, kind, occurred_at, url, subject, message, step, sent, secondary = row
+        if kind == ActivityKind.SENT and campaign_id is None:
+            continue  # an email sent outside any campaign is no campaign email: nothing to tell
         person = people[prospect_id]
         name = f"{person['first_name']} {person['last_name']}".strip()
-        entry = ProspectEvent(prospect_id, campaign_id)
+        number = numbers.get(activity_id) or None  # None outside a campaign, or before any email
+        keys: dict[str, Any] = {}
         if kind == ActivityKind.REPLIED:
             # A secondary reply comes from another person, whose name leadpecker does not know.
             sender_email, sender_name = (secondary, "") if secondary else (person["email"], name)
             email = email_object(activity_id, subject, sender_email, sender_name, occurred_at, message)
-            entry = ProspectEvent(
-                prospect_id, campaign_id, step=step, emails_sent=sent, extra={"email": email}
-            )
+            keys = {"email": email}
+            step, sent = step or number, sent or number
         elif kind == ActivityKind.CLICKED:
-            entry = ProspectEvent(
-                prospect_id, campaign_id, extra={"click_url": url, "step": None, "email_no": ""}
-            )
+            keys = click_keys(url, number, number)
+        elif kind == ActivityKind.OPENED:
+            keys = open_keys(number, number)
         elif kind == ActivityKind.SENT:
-            campaign = campaigns.get(campaign_id) if campaign_id is not None else None
-            sender = (campaign.from_name, campaign.from_email) if campaign is not None else ("", "")
-            email = sent_email_object(activity_id, campaign_id, *sender, name, person["email"], occurred_at)
-            entry = ProspectEvent(prospect_id, campaign_id, extra={"email": email})
-        by_event[event].append(entry)
+            campaign = campaigns[campaign_id]
+            keys = {
+                "email": sent_email_object(
+                    activity_id,
+                    campaign_id,
+                    name_from=campaign.from_name,
+                    email_from=campaign.from_email,
+                    name_to=name,
+                    email_to=person["email"],
+                    # What leadpecker does not keep of a sent email: empty, as the pages say.
+                    subject="",
+                    sent=occurred_at,
+                    number=number,  # type: ignore[arg-type]
+                    step=number,  # type: ignore[arg-type]
+                    message="",
+                )
+            }
+        if kind != ActivityKind.REPLIED:
+            step = sent = number
+        by_event[event].append(
+            ProspectEvent(prospect_id, campaign_id, step=step, emails_sent=sent, extra=keys)
+        )
     for event, entries in by_event.items():
         await outbox.prospect_events(event, entries)
 

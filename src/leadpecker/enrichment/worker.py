@@ -322,17 +322,15 @@ class EnrichmentWorker:
                     prospect_id=item.prospect_id,
                     email=item.prospect_email,
                     status=item.status,
-                    fields_filled=filled.get(item.id, []),
+                    fields=filled.get(item.id, []),
                     # An enriched item was charged its reservation; the others were released.
-                    credits_charged=item.reserved_millis / credits.MILLIS_PER_CREDIT
+                    credits_charged=str(millis_to_credits(item.reserved_millis))
                     if item.status == EnrichmentStatus.PROCESSED_ENRICHED
-                    else 0,
+                    else "0",
                 )
                 for item in items
             ]
-            keys = enrichment_batch_keys(
-                batch.uuid, batch.prospects_count, batch.total_prospects_count, batch.created_at, outcomes
-            )
+            keys = enrichment_batch_keys(batch.uuid, outcomes)
             events.append((None, keys))
         await outbox.objects(WebhookEvent.ENRICHMENT_BATCH_FINISHED, events, moment=now)
 

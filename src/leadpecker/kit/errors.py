@@ -41,6 +41,14 @@ class NotFound(LeadpeckerError):
     v1_code = "E_RECORD_NOT_FOUND"
 
 
+class Conflict(LeadpeckerError):
+    """409: the request clashes with what exists (a webhook subscribed already, or one URL too
+    many for its event); v1 answers it with E_WRONG_PARAM, as the subscribe docs show."""
+
+    status_code = 409
+    v1_code = "E_WRONG_PARAM"
+
+
 class TooManyRequests(LeadpeckerError):
     """v2 answers 429; the v1 envelope answers 409, as the reference says."""
 

@@ -1,6 +1,7 @@
 """How a long-lived leadpecker process is tuned when it starts: every process that serves the
-API (``serve``, each of ``serve --workers N``'s) and ``leadpecker worker``. Tuning is the
-process's business, done once by its entry point, never by the objects it runs."""
+API (``serve``, each of ``serve --workers N``'s), ``leadpecker worker`` and ``leadpecker webhooks
+dispatch``. Tuning is the process's business, done once by its entry point, never by the
+objects it runs."""
 
 from __future__ import annotations
 

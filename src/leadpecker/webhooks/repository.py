@@ -10,11 +10,24 @@ from sqlalchemy import func, select
 
 from leadpecker.kit.bulk import bulk_insert
 from leadpecker.kit.repository import AccountScopedRepository
-from leadpecker.models import Campaign, CampaignProspect, OutboxEvent, Prospect, WebhookSubscription
+from leadpecker.models import (
+    Account,
+    Campaign,
+    CampaignProspect,
+    OutboxEvent,
+    Prospect,
+    WebhookSubscription,
+)
 from leadpecker.vocabulary.enums import DeliveryState
 
 
 class SubscriptionRepository(AccountScopedRepository):
+    async def lock_account(self) -> None:
+        """Hold the account's row until the transaction ends: one account's subscriptions are
+        made one at a time, so two requests at once cannot both take the third place of an
+        event (SQLite's write transactions are one at a time already)."""
+        await self.conn.execute(select(Account.id).where(Account.id == self.account_id).with_for_update())
+
     def _active(self) -> Any:
         return self.select(WebhookSubscription).where(WebhookSubscription.ended_at.is_(None))
 
