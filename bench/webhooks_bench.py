@@ -7,9 +7,9 @@ Against a real ``leadpecker serve`` (dispatcher embedded, default settings) and 
 receiver in this process, it measures:
 
   (a) delivery: 10,000 ``prospect_saved`` events raised by one ``add_prospects_list`` of 10,000
-      new prospects, from the moment the add is sent to the moment the last event arrived at the
-      receiver (target ≤ 5 s), and how many arrays they came in (target ≤ 100); every event id
-      must arrive;
+      new prospects, until the last event arrived at the receiver, counted from the moment the
+      add is sent and from the moment it answered (committed) (target ≤ 5 s), and how many
+      arrays they came in (target ≤ 100); every event id must arrive;
   (b) the cost of a subscription to the add: the server's own time (``Server-Timing``) of an
       add of 10,000 new prospects on an account without a subscription and on one with
       (target: ≤ 20 % more), runs alternating so that drift hits both alike.
@@ -93,12 +93,15 @@ def prospects(tag: str) -> list[dict[str, str]]:
     ]
 
 
-def add(client: httpx.Client, tag: str) -> tuple[float, float]:
-    """Add 10,000 new prospects: (the server's ms, the moment the request was sent)."""
+def add(client: httpx.Client, tag: str) -> tuple[float, float, float]:
+    """Add 10,000 new prospects: (the server's ms, the moments the request was sent and
+    answered — committed)."""
+    body = {"prospects": prospects(tag)}
     sent = time.perf_counter()
-    response = client.post(ADD, json={"prospects": prospects(tag)})
+    response = client.post(ADD, json=body)
+    answered = time.perf_counter()
     ok(response)
-    return server_ms(response), sent
+    return server_ms(response), sent, answered
 
 
 def wait_for(received: Received, count: int, timeout: float = 120) -> None:
@@ -130,14 +133,16 @@ def main() -> None:
             if answer.status_code != 201:
                 raise SystemExit(f"subscribe → {answer.status_code}: {answer.text}")
             without, with_ = [], []
-            deliveries, arrays = [], []
+            deliveries, after_commit, arrays = [], [], []
             for run in range(args.runs):
                 without.append(add(plain, f"plain{run}-{uuid.uuid4().hex[:6]}")[0])
                 received.clear()
-                ms, sent = add(subscribed, f"sub{run}-{uuid.uuid4().hex[:6]}")
+                ms, sent, answered = add(subscribed, f"sub{run}-{uuid.uuid4().hex[:6]}")
                 with_.append(ms)
                 wait_for(received, PROSPECTS)
-                deliveries.append(max(moment for moment, _ in received.arrivals) - sent)
+                last = max(moment for moment, _ in received.arrivals)
+                deliveries.append(last - sent)
+                after_commit.append(last - answered)
                 arrays.append(len(received.arrivals))
         finally:
             server.stop()
@@ -149,6 +154,7 @@ def main() -> None:
         "add_with_subscription_ms": with_,
         "overhead_pct": (statistics.median(with_) / statistics.median(without) - 1) * 100,
         "delivery_s": deliveries,
+        "delivery_after_answer_s": after_commit,
         "arrays": arrays,
         "targets": TARGETS,
     }
@@ -160,8 +166,10 @@ def main() -> None:
         print(f"  add, {label:26s} server ms: {runs}  median {statistics.median(values):.0f}")
     overhead, target = results["overhead_pct"], TARGETS["overhead_pct"]
     print(f"  overhead of the subscription: {overhead:+.1f} %  (target ≤ +{target:.0f} %)")
-    seconds = " ".join(f"{value:.2f}" for value in deliveries)
-    print(f"  {PROSPECTS:,} events received after s: {seconds} (target ≤ {TARGETS['delivery_s']:.0f} s)")
+    for label, values in (("the add was sent", deliveries), ("the add answered", after_commit)):
+        seconds = " ".join(f"{value:.2f}" for value in values)
+        print(f"  all {PROSPECTS:,} events received, s after {label}: {seconds}")
+    print(f"  (target ≤ {TARGETS['delivery_s']:.0f} s)")
     print(f"  arrays: {' '.join(str(value) for value in arrays)}  (target ≤ {TARGETS['arrays']})")
 
 
