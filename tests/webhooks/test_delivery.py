@@ -232,8 +232,8 @@ def test_webhooks_deliveries_lists_the_attempts_newest_first(hooks: Hooks, recei
     sub = subscribe(hooks.url, account.id, "prospect_saved", receiver.url)
     subscribe(hooks.url, other.id, "prospect_replied", receiver.url)
     emit(hooks.url, account.id, 4)
+    wait_until_settled(hooks.url, sub)  # before the other's events: the scripted 503 is this one's
     emit(hooks.url, other.id, 2, "prospect_replied")
-    wait_until_settled(hooks.url, sub)
     receiver.wait_for_events(6)
 
     listed = hooks.cli.json("webhooks", "deliveries", "--account", account.name, "--json")
