@@ -10,5 +10,6 @@
   way a client adds them.
 - ``outages``: a database or a Redis that goes away, a lock held by another process.
 - per suite: ``rate_limit``, ``enrichment``, ``imports``, ``blacklist``, ``search``,
-  ``clientwire`` and ``workspace`` (the client replays).
+  ``webhooks`` (subscriptions, events, the outbox, dispatchers) and ``receiver`` (a real
+  webhook receiver), ``clientwire`` and ``workspace`` (the client replays).
 """

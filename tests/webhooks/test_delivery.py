@@ -14,7 +14,6 @@ import signal
 import subprocess
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -22,11 +21,13 @@ import pytest
 from tests.harness.cli import Cli
 from tests.harness.database import DirectDatabase, new_database
 from tests.harness.receiver import Receiver, Reply
-from tests.harness.server import Server, free_port, start_server
+from tests.harness.server import free_port, start_server
 from tests.harness.webhooks import (
     FAST,
+    Hooks,
     attempts,
     emit,
+    hooks_database,
     start_dispatcher,
     states,
     subscribe,
@@ -38,30 +39,10 @@ from tests.harness.webhooks import (
 MAX_FAILURES = 3
 
 
-@dataclass
-class Hooks:
-    """A database of its own with a server whose embedded dispatcher has the small settings:
-    no other test's dispatcher (default settings) works on it."""
-
-    url: str
-    cli: Cli
-    server: Server
-    workdir: Path
-
-
 @pytest.fixture(scope="module")
 def hooks(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hooks]:
     workdir = tmp_path_factory.mktemp(f"webhooks-{backend}")
-    url, drop = new_database(backend, workdir)
-    server = start_server(url, workdir, **FAST, webhook_max_failures=str(MAX_FAILURES))
-    yield Hooks(url, Cli(url), server, workdir)
-    server.stop()
-    drop()
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with Receiver.started() as running:
+    with hooks_database(backend, workdir, webhook_max_failures=str(MAX_FAILURES)) as running:
         yield running
 
 
@@ -78,7 +59,7 @@ def deduplicated_runs(ids: list[str]) -> list[str]:
 
 def test_batches_of_at_most_100_in_order_with_the_stored_bodies(hooks: Hooks, receiver: Receiver) -> None:
     account = hooks.cli.new_account()
-    sub = subscribe(hooks.url, account.id, receiver.url)
+    sub = subscribe(hooks.url, account.id, "prospect_saved", receiver.url)
     ids = emit(hooks.url, account.id, 250)
 
     receiver.wait_for_events(set(ids))
@@ -114,8 +95,8 @@ def test_events_within_the_window_go_as_one_array_per_event(backend: str, tmp_pa
     dispatcher = start_dispatcher(url, log, **{**FAST, "webhook_batch_window_seconds": "1.5"})
     try:
         with Receiver.started() as receiver:
-            saved = subscribe(url, account.id, receiver.url, "prospect_saved")
-            opted_out = subscribe(url, account.id, receiver.url, "prospect_opt_out")
+            saved = subscribe(url, account.id, "prospect_saved", receiver.url)
+            opted_out = subscribe(url, account.id, "prospect_opt_out", receiver.url)
             wait_for_line(log, "webhook dispatcher started", dispatcher)
             first = time.monotonic()
             ids = emit(url, account.id, 1)
@@ -143,8 +124,8 @@ def test_a_failing_batch_holds_back_the_later_ones_and_is_retried_with_backoff(h
     with Receiver.started() as failing, Receiver.started() as healthy:
         failing.script(Reply(500, body=b"try later"), Reply(503))
         account = hooks.cli.new_account()
-        retried = subscribe(hooks.url, account.id, failing.url)
-        subscribe(hooks.url, account.id, healthy.url)
+        retried = subscribe(hooks.url, account.id, "prospect_saved", failing.url)
+        subscribe(hooks.url, account.id, "prospect_saved", healthy.url)
         ids = emit(hooks.url, account.id, 250)
 
         failing.wait_for_events(set(ids))
@@ -182,7 +163,7 @@ def test_a_receiver_that_does_not_answer_in_time_gets_the_batch_again(
 ) -> None:
     receiver.script(Reply(200, delay=1.6))  # the timeout is 1 s
     account = hooks.cli.new_account()
-    sub = subscribe(hooks.url, account.id, receiver.url)
+    sub = subscribe(hooks.url, account.id, "prospect_saved", receiver.url)
     ids = emit(hooks.url, account.id, 3)
 
     assert wait_until_settled(hooks.url, sub) == {"DELIVERED": 3}
@@ -199,7 +180,7 @@ def test_a_receiver_that_does_not_answer_in_time_gets_the_batch_again(
 def test_410_or_310_ends_the_subscription_at_once(hooks: Hooks, receiver: Receiver, status: int) -> None:
     receiver.script(Reply(status))
     account = hooks.cli.new_account()
-    sub = subscribe(hooks.url, account.id, receiver.url)
+    sub = subscribe(hooks.url, account.id, "prospect_saved", receiver.url)
     emit(hooks.url, account.id, 150)
 
     assert wait_until_settled(hooks.url, sub) == {"DROPPED": 150}
@@ -219,8 +200,10 @@ def test_410_or_310_ends_the_subscription_at_once(hooks: Hooks, receiver: Receiv
 def test_failures_in_a_row_up_to_the_limit_end_the_subscription(hooks: Hooks) -> None:
     account = hooks.cli.new_account()
     with Receiver.started(default=Reply(500, body=b"boom")) as broken:
-        answering = subscribe(hooks.url, account.id, broken.url)
-        refusing = subscribe(hooks.url, account.id, f"http://127.0.0.1:{free_port()}/nobody")
+        answering = subscribe(hooks.url, account.id, "prospect_saved", broken.url)
+        refusing = subscribe(
+            hooks.url, account.id, "prospect_saved", f"http://127.0.0.1:{free_port()}/nobody"
+        )
         emit(hooks.url, account.id, 7)
 
         for sub in (answering, refusing):
@@ -246,11 +229,11 @@ def test_webhooks_deliveries_lists_the_attempts_newest_first(hooks: Hooks, recei
     receiver.script(Reply(503))
     account = hooks.cli.new_account()
     other = hooks.cli.new_account()
-    sub = subscribe(hooks.url, account.id, receiver.url)
-    subscribe(hooks.url, other.id, receiver.url, "prospect_replied")
+    sub = subscribe(hooks.url, account.id, "prospect_saved", receiver.url)
+    subscribe(hooks.url, other.id, "prospect_replied", receiver.url)
     emit(hooks.url, account.id, 4)
+    wait_until_settled(hooks.url, sub)  # before the other's events: the scripted 503 is this one's
     emit(hooks.url, other.id, 2, "prospect_replied")
-    wait_until_settled(hooks.url, sub)
     receiver.wait_for_events(6)
 
     listed = hooks.cli.json("webhooks", "deliveries", "--account", account.name, "--json")
@@ -297,7 +280,7 @@ def test_a_killed_dispatcher_loses_no_event(backend: str, tmp_path: Path) -> Non
     processes: list[subprocess.Popen[bytes]] = []
     try:
         with Receiver.started(default=Reply(200, delay=0.1)) as receiver:
-            sub = subscribe(url, account.id, receiver.url)
+            sub = subscribe(url, account.id, "prospect_saved", receiver.url)
             ids = emit(url, account.id, 2_000)
             processes.append(start_dispatcher(url, tmp_path / "first.log", **FAST))
             receiver.wait_for_requests(4)
@@ -335,7 +318,7 @@ def test_several_dispatchers_send_each_batch_once(backend: str, tmp_path: Path) 
     try:
         with Receiver.started() as first, Receiver.started() as second:
             subscriptions = [
-                subscribe(url, account.id, receiver.url, event)
+                subscribe(url, account.id, event, receiver.url)
                 for receiver in (first, second)
                 for event in events
             ]
@@ -366,7 +349,7 @@ def test_private_targets_are_refused_at_delivery(backend: str, tmp_path: Path, r
     settings = {**FAST, "webhook_refuse_private_targets": "true", "webhook_max_failures": "2"}
     dispatcher = start_dispatcher(url, log, **settings)
     try:
-        sub = subscribe(url, account.id, receiver.url)
+        sub = subscribe(url, account.id, "prospect_saved", receiver.url)
         emit(url, account.id, 2)
         assert wait_until_settled(url, sub) == {"DROPPED": 2}
         logged = attempts(url, sub)

@@ -3,7 +3,7 @@
 the documented payloads, each in the transaction of its change — nothing without a
 subscription, nothing for another account, nothing when the change rolls back. Both databases.
 
-Subscriptions are inserted straight into the database (tests/harness/webhook_rows.py) at a URL
+Subscriptions are inserted straight into the database (tests/harness/webhooks.py) at a URL
 nobody listens on: these tests look at what is owed, not at delivery."""
 
 from __future__ import annotations
@@ -21,13 +21,7 @@ from tests.harness.enrichment import batch, full_lead, queue, wait_until_process
 from tests.harness.imports import run
 from tests.harness.names import tag
 from tests.harness.prospects import ADD, add, enrol, statuses
-from tests.harness.webhook_rows import (
-    account_outbox_count,
-    bodies,
-    end_subscription,
-    outbox,
-    subscribe,
-)
+from tests.harness.webhooks import bodies, end_subscription, outbox, subscribe
 
 from leadpecker.kit.db import Database
 from leadpecker.settings import Settings
@@ -135,7 +129,7 @@ def test_no_subscription_no_event_and_another_account_gets_nothing(
     end_subscription(database_url, ended)
     subscribe(database_url, account.id, "prospect_blacklisted")  # another event than the one raised
     add(api, [{"email": email} for email in emails(3)])
-    assert account_outbox_count(database_url, account.id) == 0
+    assert outbox(database_url, account_id=account.id) == []
     assert bodies(database_url, others) == []
 
 

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 from tests.harness.names import tag
-from tests.harness.webhook_accounts import Stocked, stocked_account
+from tests.harness.webhooks import Stocked, stocked_account
 
 from leadpecker.vocabulary.enums import WebhookEvent
 

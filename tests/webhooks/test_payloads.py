@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.harness.webhook_accounts import ERLICH, Stocked, stocked_account
+from tests.harness.webhooks import ERLICH, Stocked, stocked_account
 
 from leadpecker.vocabulary.enums import WebhookEvent
 from leadpecker.webhooks.payloads import SHAPES, Shape

@@ -14,20 +14,11 @@ import httpx
 import pytest
 from tests.harness.database import DirectDatabase, db_rows
 from tests.harness.http import assert_v1_error, assert_v2_error, raw_request
-from tests.harness.names import tag
+from tests.harness.webhooks import LIST, SUBSCRIBE, UNSUBSCRIBE, nowhere
 
 from leadpecker.vocabulary.enums import WebhookEvent
 
-SUBSCRIBE = "/rest/v1/webhooks/subscribe"
-UNSUBSCRIBE = "/rest/v1/webhooks/unsubscribe"
-LIST = "/rest/v2/webhooks"
 OVER_LIMIT = "You can only subscribe to the same webhook 3 times per one account."
-
-
-def hook() -> str:
-    """A target URL no other test uses, on a port nothing answers (discard): no test here
-    raises an event, and one that did would deliver nowhere."""
-    return f"http://127.0.0.1:9/hooks/{tag()}"
 
 
 def subscribe(api: httpx.Client, event: str, url: str) -> httpx.Response:
@@ -51,7 +42,7 @@ def listed(api: httpx.Client) -> list[dict[str, Any]]:
 
 def test_subscribe_answers_201_subscribed(api) -> None:
     """ "Subscribe to a webhook": 201 Created and {"target_url", "event", "message": "Subscribed."}."""
-    url = hook()
+    url = nowhere()
     response = subscribe(api, "prospect_replied", url)
     assert response.status_code == 201, response.text
     assert response.json() == {"target_url": url, "event": "prospect_replied", "message": "Subscribed."}
@@ -67,7 +58,7 @@ def test_the_documented_request_sample(api) -> None:
 
 
 def test_every_documented_event_and_the_extension_can_be_subscribed(api) -> None:
-    url = hook()
+    url = nowhere()
     for event in WebhookEvent:
         response = subscribe(api, event.value, url)
         assert response.status_code == 201, (event, response.text)
@@ -77,7 +68,7 @@ def test_every_documented_event_and_the_extension_can_be_subscribed(api) -> None
 def test_the_same_pair_again_answers_409(api) -> None:
     """Legacy article: "If you have previously subscribed to the specific webhook with the same
     target URL, you'll get 409 Conflict" with the E_WRONG_PARAM envelope."""
-    url = hook()
+    url = nowhere()
     assert subscribe(api, "email_opened", url).status_code == 201
     response = subscribe(api, "email_opened", url)
     assert response.json() == {
@@ -93,7 +84,7 @@ def test_at_most_three_urls_per_event(api) -> None:
     """ "You can subscribe to the same event up to three times per account, provided that each
     subscription uses a unique target_url. However, you can subscribe multiple different events
     to a single target_url." The fourth answers 409 with the API 2.0 help article's text."""
-    urls = [hook() for _ in range(4)]
+    urls = [nowhere() for _ in range(4)]
     for url in urls[:3]:
         assert subscribe(api, "link_clicked", url).status_code == 201
     assert_v1_error(subscribe(api, "link_clicked", urls[3]), 409, "E_WRONG_PARAM", OVER_LIMIT)
@@ -109,7 +100,7 @@ def test_at_most_three_urls_per_event(api) -> None:
 
 def test_unsubscribe_answers_200_without_a_body(api) -> None:
     """ "Unsubscribe from a webhook": "Status: 200 Body: none"; the pair is gone from the list."""
-    url = hook()
+    url = nowhere()
     subscribe(api, "prospect_interested", url)
     subscribe(api, "prospect_replied", url)
     response = unsubscribe(api, "prospect_interested", url)
@@ -119,7 +110,7 @@ def test_unsubscribe_answers_200_without_a_body(api) -> None:
 
 
 def test_resubscribe_after_unsubscribe(api, account, database_url) -> None:
-    url = hook()
+    url = nowhere()
     assert subscribe(api, "task_done", url).status_code == 201
     assert unsubscribe(api, "task_done", url).status_code == 200
     assert subscribe(api, "task_done", url).status_code == 201
@@ -136,7 +127,7 @@ def test_resubscribe_after_unsubscribe(api, account, database_url) -> None:
 def test_unsubscribing_drops_the_events_waiting(api, account, database_url) -> None:
     """Events still waiting for a subscription when it ends are not sent (state DROPPED);
     another subscription's are untouched."""
-    url, kept = hook(), hook()
+    url, kept = nowhere(), nowhere()
     subscribe(api, "prospect_saved", url)
     subscribe(api, "prospect_saved", kept)
     direct = DirectDatabase(database_url)
@@ -165,7 +156,7 @@ def test_the_list_of_an_account_without_subscriptions(api) -> None:
 
 
 def test_unsubscribing_a_pair_not_subscribed_answers_404(api) -> None:
-    url = hook()
+    url = nowhere()
     assert_v1_error(
         unsubscribe(api, "prospect_replied", url),
         404,
@@ -180,7 +171,7 @@ def test_unsubscribing_a_pair_not_subscribed_answers_404(api) -> None:
 @pytest.mark.parametrize("path", [SUBSCRIBE, UNSUBSCRIBE])
 def test_an_unknown_event_answers_400_naming_event(api, path) -> None:
     msg = assert_v1_error(
-        api.post(path, json={"target_url": hook(), "event": "prospect_sneezed"}), 400, "E_WRONG_PARAM"
+        api.post(path, json={"target_url": nowhere(), "event": "prospect_sneezed"}), 400, "E_WRONG_PARAM"
     )
     assert msg.startswith(
         'Wrong param [event]="prospect_sneezed" (unknown event; one of: campaign_completed,'
@@ -207,7 +198,7 @@ def test_a_bad_target_url_answers_400_naming_target_url(api, url, why) -> None:
 
 @pytest.mark.parametrize("missing", ["target_url", "event"])
 def test_a_missing_field_answers_400_naming_it(api, missing) -> None:
-    body = {"target_url": hook(), "event": "prospect_saved"}
+    body = {"target_url": nowhere(), "event": "prospect_saved"}
     del body[missing]
     assert_v1_error(
         api.post(SUBSCRIBE, json=body), 400, "E_REQUIRED_ELEMENT", f"Required element missing: {missing}"
@@ -232,7 +223,7 @@ def test_a_body_without_content_type_and_with_basic_auth(server, account) -> Non
     """npm woodpecker-api posts ``JSON.stringify`` bodies with no Content-Type and the key as
     Basic ``base64(key):X``; dd-woodpecker posts with requests' ``json=`` and Basic
     ``base64(key)``. Both subscribe."""
-    url = hook()
+    url = nowhere()
     body = f'{{"target_url":"{url}","event":"prospect_replied"}}'.encode()
     basic = base64.b64encode(account.api_key.encode()).decode()
     response = raw_request(server.url, "POST", SUBSCRIBE, [("Authorization", f"Basic {basic}:X")], body)
@@ -250,8 +241,8 @@ def test_a_body_without_content_type_and_with_basic_auth(server, account) -> Non
 
 def test_the_endpoints_need_a_key(server) -> None:
     with server.client() as anonymous:
-        assert_v1_error(subscribe(anonymous, "prospect_saved", hook()), 401, "E_SESSION")
-        assert_v1_error(unsubscribe(anonymous, "prospect_saved", hook()), 401, "E_SESSION")
+        assert_v1_error(subscribe(anonymous, "prospect_saved", nowhere()), 401, "E_SESSION")
+        assert_v1_error(unsubscribe(anonymous, "prospect_saved", nowhere()), 401, "E_SESSION")
         assert_v2_error(anonymous.get(LIST), 401, "Unauthorized")
 
 
@@ -259,7 +250,7 @@ def test_the_endpoints_need_a_key(server) -> None:
 
 
 def test_accounts_do_not_see_or_end_each_others_subscriptions(api, other_api) -> None:
-    url = hook()
+    url = nowhere()
     assert subscribe(api, "prospect_replied", url).status_code == 201
     assert listed(other_api) == []
     assert unsubscribe(other_api, "prospect_replied", url).status_code == 404
@@ -267,8 +258,8 @@ def test_accounts_do_not_see_or_end_each_others_subscriptions(api, other_api) ->
     # The same pair, and three more URLs, are the other account's to take: limits are per account.
     assert subscribe(other_api, "prospect_replied", url).status_code == 201
     for _ in range(2):
-        assert subscribe(other_api, "prospect_replied", hook()).status_code == 201
-    assert subscribe(api, "prospect_replied", hook()).status_code == 201
+        assert subscribe(other_api, "prospect_replied", nowhere()).status_code == 201
+    assert subscribe(api, "prospect_replied", nowhere()).status_code == 201
 
 
 # --- private targets ---------------------------------------------------------------------------
