@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from leadpecker.kit.fields import text_constraints
 from leadpecker.kit.wire import WireBody
 from leadpecker.vocabulary.enums import WebhookEvent
+from leadpecker.webhooks.targets import MAX_URL_LENGTH, TARGET_URL_PATTERN
 
 # Checked by the service (webhooks/targets.py: an absolute http(s) URL of at most 2,048
 # characters), which names the field in its 400; the bound here only keeps a huge value out.
@@ -17,6 +18,11 @@ TargetUrl = Annotated[str, text_constraints(10_000)]
 EventName = Annotated[str, text_constraints(200)]
 
 EVENTS_TEXT = ", ".join(event.value for event in WebhookEvent)
+# What the OpenAPI document promises, so that a generated request it calls valid is one the
+# service takes: the event names (the service reads them in any letter case too) and an
+# absolute http(s) URL (webhooks/targets.py).
+EVENT_SCHEMA = {"enum": [event.value for event in WebhookEvent]}
+TARGET_URL_SCHEMA = {"pattern": TARGET_URL_PATTERN, "maxLength": MAX_URL_LENGTH}
 
 
 class SubscriptionIn(WireBody):
@@ -25,10 +31,12 @@ class SubscriptionIn(WireBody):
     target_url: TargetUrl = Field(
         description="The URL where webhook events will be delivered (an absolute http:// or https:// URL)",
         examples=["https://receiving-url.com/unique_target_url"],
+        json_schema_extra=TARGET_URL_SCHEMA,
     )
     event: EventName = Field(
-        description=f"The event, in any letter case: {EVENTS_TEXT}",
+        description="The event (read in any letter case)",
         examples=["prospect_replied"],
+        json_schema_extra=EVENT_SCHEMA,
     )
 
 

@@ -11,10 +11,19 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import re
 import socket
 from urllib.parse import urlsplit
 
 MAX_URL_LENGTH = 2048
+_LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+_PORT = "(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})"
+# The one rule for a target URL, also published in the OpenAPI document: http(s), a host name
+# an IPv4 address or a bracketed IPv6 one, an optional port, then any path, query and fragment without spaces.
+TARGET_URL_PATTERN = (
+    rf"^https?://(?:{_LABEL}(?:\.{_LABEL})*|\[[0-9A-Fa-f:.]+\])(?::{_PORT})?(?:[/?#][^\s]*)?$"
+)
+_TARGET_URL = re.compile(TARGET_URL_PATTERN)
 
 
 def url_problem(url: str) -> str | None:
@@ -26,7 +35,7 @@ def url_problem(url: str) -> str | None:
         parts.port  # noqa: B018 - raises ValueError on a port that is not a number
     except ValueError:
         return "is not a valid URL"
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if parts.scheme not in ("http", "https") or not parts.hostname or not _TARGET_URL.match(url):
         return "must be an absolute http:// or https:// URL"
     return None
 
