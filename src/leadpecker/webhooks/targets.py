@@ -19,10 +19,9 @@ MAX_URL_LENGTH = 2048
 _LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 _PORT = "(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})"
 # The one rule for a target URL, also published in the OpenAPI document: http(s), a host name
-# an IPv4 address or a bracketed IPv6 one, an optional port, then any path, query and fragment without spaces.
-TARGET_URL_PATTERN = (
-    rf"^https?://(?:{_LABEL}(?:\.{_LABEL})*|\[[0-9A-Fa-f:.]+\])(?::{_PORT})?(?:[/?#][^\s]*)?$"
-)
+# or an IPv4 address (a bracketed IPv6 literal is refused), an optional port, then any path,
+# query and fragment without spaces.
+TARGET_URL_PATTERN = rf"^https?://{_LABEL}(?:\.{_LABEL})*(?::{_PORT})?(?:[/?#][^\s]*)?$"
 _TARGET_URL = re.compile(TARGET_URL_PATTERN)
 
 
