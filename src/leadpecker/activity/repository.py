@@ -62,15 +62,11 @@ class ActivityRepository(AccountScopedRepository):
         )
         return list(result.scalars())
 
-    async def sent_before(self, event_ids: list[int]) -> dict[int, int]:
-        """event id → how many SENT events of its campaign its prospect had got up to it (the
-        SENT event itself included): which email of the campaign it was, the rule replies
-        loaded without their step numbers follow (``replies``). 0 outside a campaign."""
-        if not event_ids:
-            return {}
-        event = EmailActivity
+    def _sent_up_to(self, event: Any) -> Any:
+        """How many SENT events of ``event``'s campaign its prospect had got up to it (itself
+        included): which email of the campaign it answered or followed."""
         sent = aliased(EmailActivity)
-        count = (
+        return (
             self.select(sent, func.count())
             .where(
                 sent.prospect_id == event.prospect_id,
@@ -80,7 +76,15 @@ class ActivityRepository(AccountScopedRepository):
             )
             .scalar_subquery()
         )
-        query = self.select(event, event.id, count).where(self.one_of(event.id, event_ids))
+
+    async def sent_before(self, event_ids: list[int]) -> dict[int, int]:
+        """event id → how many SENT events of its campaign its prospect had got up to it (the
+        SENT event itself included): which email of the campaign it was, the rule replies
+        loaded without their step numbers follow (``replies``). 0 outside a campaign."""
+        if not event_ids:
+            return {}
+        event = EmailActivity
+        query = self.select(event, event.id, self._sent_up_to(event)).where(self.one_of(event.id, event_ids))
         return {row[0]: row[1] for row in await self.conn.execute(query)}
 
     async def recompute_rollups(self, prospect_ids: list[int]) -> None:
@@ -115,17 +119,7 @@ class ActivityRepository(AccountScopedRepository):
     async def replies(self, prospect_id: int, campaign_ids: list[int] | None) -> list[Reply]:
         """The prospect's REPLIED events, oldest first (only in ``campaign_ids`` when given)."""
         event = EmailActivity
-        sent = aliased(EmailActivity)
-        sent_before = (
-            self.select(sent, func.count())
-            .where(
-                sent.prospect_id == event.prospect_id,
-                sent.campaign_id == event.campaign_id,
-                sent.kind == ActivityKind.SENT,
-                sent.occurred_at <= event.occurred_at,
-            )
-            .scalar_subquery()
-        )
+        sent_before = self._sent_up_to(event)
         query = (
             self.select(
                 event,
